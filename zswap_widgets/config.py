@@ -1,0 +1,328 @@
+"""`Config`: the single source of truth for every knob of the model.
+
+Each knob is a traitlets trait carrying its range, step, unit, group and a one-line description as
+metadata (`Config.knobs()` lists them), so the widget layer generates its controls from here.
+Kernel names are used wherever the kernel has one (max_pool_percent, accept_threshold_percent, ...).
+`Config()` is the cover letter's benchmark setup; see README "Calibration" for where each default
+comes from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
+
+from .compressors import available_compressors
+from .kernels import KERNELS, PATCH_TITLES, KernelPreset
+
+GROUPS = ("zswap", "patches", "machine", "swap device", "workload", "cgroups", "simulation")
+
+
+def _knob(trait: type, default: Any, group: str, description: str, **meta: Any) -> Any:
+    """A trait with the metadata the widgets and the validators read."""
+    kwargs = {"allow_none": True} if default is None else {}
+    return trait(default, **kwargs).tag(group=group, description=description, **meta)
+
+
+def _choice(values: tuple[str, ...], default: str, group: str, description: str) -> Any:
+    return Enum(values, default_value=default).tag(group=group, description=description)
+
+
+def _int(default, lo, hi, group, description, unit="", step=1):
+    return _knob(Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
+
+
+def _float(default, lo, hi, group, description, unit="", step=0.1):
+    return _knob(Float, default, group, description, min=lo, max=hi, step=step, unit=unit)
+
+
+def _patch(n: int) -> Any:
+    return _knob(
+        Bool,
+        None,
+        "patches",
+        f"patch {n}/6, '{PATCH_TITLES[n]}': on, off, or None to follow the kernel preset",
+    )
+
+
+class Config(HasTraits):
+    """Every parameter of one scenario. Invalid values raise `traitlets.TraitError`."""
+
+    # --- zswap (module parameters and the series' knobs) ---
+    kernel = _choice(
+        tuple(KERNELS), "patches-1-6", "zswap", "kernel preset: which patches and upstream changes apply"
+    )
+    max_pool_percent = _int(
+        25, 1, 100, "zswap", "max_pool_percent: pool limit as a share of total RAM", "%"
+    )
+    accept_threshold_percent = _int(
+        50,
+        0,
+        100,
+        "zswap",
+        "accept_threshold_percent: the shrinker writes back down to this share of the max pool",
+        "%",
+    )
+    shrink_start_percent = _int(
+        None,
+        0,
+        100,
+        "zswap",
+        "patch 3: queue the shrinker from this share of the max pool (None: accept + 1 %)",
+        "%",
+    )
+    shrinker_delay_ms = _int(
+        500,
+        0,
+        5000,
+        "zswap",
+        "patch 6: writeback waits this long after a rejected store or a load miss",
+        "ms",
+        step=50,
+    )
+    allocator = _choice(
+        ("zsmalloc", "zbud", "z3fold"), "zsmalloc", "zswap", "zpool: the allocator of the pool"
+    )
+    compressor = _choice(
+        available_compressors(), "lz4", "zswap", "compressor: run for real on each sampled page"
+    )
+
+    patch1 = _patch(1)
+    patch2 = _patch(2)
+    patch3 = _patch(3)
+    patch4 = _patch(4)
+    patch5 = _patch(5)
+    patch6 = _patch(6)
+
+    # --- machine ---
+    ram_mib = _int(1024, 128, 65536, "machine", "RAM of the VM", "MiB", step=64)
+    kernel_reserved_mib = _int(
+        57, 0, 4096, "machine", "RAM the kernel keeps for itself (not in totalram_pages)", "MiB"
+    )
+    baseline_used_mib = _int(
+        21, 0, 65536, "machine", "memory other processes use before the run", "MiB"
+    )
+    vcpus = _int(2, 1, 64, "machine", "virtual CPUs shared by the process, kswapd and the shrinker")
+    watermark_scale_factor = _int(
+        10, 1, 3000, "machine", "vm.watermark_scale_factor: low/high watermark spacing", "1/10000"
+    )
+
+    # --- swap device ---
+    swap_iops = _int(3500, 50, 1_000_000, "swap device", "IOPS limit of the swap device", "IO/s", 50)
+    swap_bandwidth_mib_s = _int(
+        170, 1, 100_000, "swap device", "bandwidth limit of the swap device", "MiB/s"
+    )
+    swap_latency_ms = _float(
+        2.0, 0.0, 100.0, "swap device", "base latency of one request", "ms", step=0.1
+    )
+    swap_merge_pages = _int(
+        8,
+        1,
+        256,
+        "swap device",
+        "pages of one reclaim batch merged into one write request (writeback never merges)",
+        "pages",
+    )
+    swap_queue_depth = _int(
+        128, 1, 4096, "swap device", "nr_requests: a full queue blocks the submitter", "requests"
+    )
+    write_expire_ms = _int(
+        5000, 10, 60000, "swap device", "mq-deadline write_expire: reads go first until then", "ms"
+    )
+
+    # --- workload ---
+    alloc_mib = _int(2048, 1, 65536, "workload", "memory the process allocates and writes", "MiB")
+    compressible_fraction = _float(
+        0.75,
+        0.0,
+        1.0,
+        "workload",
+        "share of each page that is compressible filler; the rest is random bytes",
+        step=0.05,
+    )
+    filler = _choice(
+        ("text", "byte", "zero"),
+        "text",
+        "workload",
+        "the compressible part: text-like words, one repeated byte, or zeros",
+    )
+    alloc_rate_mib_s = _int(
+        1700, 1, 1950, "workload", "allocation speed with free memory at hand", "MiB/s"
+    )
+    idle_s = _float(15.0, 0.0, 600.0, "workload", "idle tail after the allocation", "s", step=0.5)
+    reaccess_mib = _int(
+        0, 0, 65536, "workload", "after the idle tail, read back this much (oldest first)", "MiB"
+    )
+    seed = _int(0, 0, 2**31 - 1, "workload", "random seed of page contents and placement")
+
+    # --- cgroups ---
+    nr_memcgs = _int(
+        31, 1, 4096, "cgroups", "online memcgs in the shrinker's walk (the workload's included)"
+    )
+    empty_memcgs = _int(
+        11, 0, 4096, "cgroups", "memcgs with nothing in zswap (systemd slices, idle services)"
+    )
+    offline_memcgs = _int(0, 0, 4096, "cgroups", "offline (dying) memcgs still in the tree")
+
+    # --- simulation ---
+    step_ms = _float(1.0, 0.1, 10.0, "simulation", "time step of the model", "ms", step=0.1)
+    max_time_s = _float(
+        300.0, 1.0, 3600.0, "simulation", "stop the run after this much simulated time", "s", 1.0
+    )
+
+    _KNOBS = tuple(
+        n for n, t in list(locals().items()) if isinstance(t, TraitType) and "group" in t.metadata
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        unknown = sorted(set(kwargs) - set(self.knobs()))
+        if unknown:
+            raise TraitError(
+                f"unknown parameter {unknown[0]!r}; allowed: {', '.join(sorted(self.knobs()))}"
+            )
+        super().__init__(**kwargs)
+        self._check_rules()
+
+    # ------------------------------------------------------------------ metadata
+    @classmethod
+    def knobs(cls) -> dict[str, Any]:
+        """Name -> trait, for every knob, in declaration order."""
+        return {name: t for name, t in cls.class_traits().items() if "group" in t.metadata}
+
+    @classmethod
+    def allowed(cls, name: str) -> str:
+        """What values a knob allows, as a sentence fragment."""
+        t = cls.class_traits()[name]
+        m = t.metadata
+        if isinstance(t, Enum):
+            return "one of " + ", ".join(map(str, t.values))
+        if isinstance(t, Bool):
+            return "true, false or None (follow the kernel preset)"
+        unit = f" {m['unit']}" if m.get("unit") else ""
+        return f"a number from {m['min']} to {m['max']}{unit}"
+
+    # ------------------------------------------------------------------ validation
+    @validate(*_KNOBS)
+    def _check_range(self, proposal: dict) -> Any:
+        name = proposal["trait"].name
+        value = proposal["value"]
+        m = proposal["trait"].metadata
+        if value is None:
+            return value
+        if isinstance(value, float) and not math.isfinite(value):
+            self._fail(name, value)
+        if "min" in m and not (m["min"] <= value <= m["max"]):
+            self._fail(name, value)
+        if not self._cross_validation_lock:
+            self._check_rules({name: value})
+        return value
+
+    def _fail(self, name: str, value: Any, why: str | None = None) -> None:
+        raise TraitError(f"{name} = {value!r} is not allowed: {why or 'must be ' + self.allowed(name)}")
+
+    def _check_rules(self, pending: dict[str, Any] | None = None) -> None:
+        """Rules between knobs; `pending` holds a value about to be set."""
+        v = {n: getattr(self, n) for n in self.knobs()}
+        v.update(pending or {})
+        preset = KERNELS[v["kernel"]]
+        s = v["shrink_start_percent"]
+        if s is not None and not (v["accept_threshold_percent"] <= s <= 100):
+            name = "shrink_start_percent" if "accept_threshold_percent" not in (pending or {}) else (
+                "accept_threshold_percent"
+            )
+            self._fail(
+                name,
+                v[name],
+                f"shrink_start_percent ({s}) must lie between accept_threshold_percent "
+                f"({v['accept_threshold_percent']}) and 100",
+            )
+        if preset.enabled and v["allocator"] not in preset.allocators:
+            name = "allocator" if "kernel" not in (pending or {}) else "kernel"
+            self._fail(
+                name,
+                v[name],
+                f"kernel {preset.name} has only {', '.join(preset.allocators)}; "
+                f"allocator {v['allocator']!r} was removed",
+            )
+        if v["empty_memcgs"] + v["offline_memcgs"] >= v["nr_memcgs"] + v["offline_memcgs"]:
+            name = next((n for n in ("empty_memcgs", "nr_memcgs") if n in (pending or {})), "empty_memcgs")
+            self._fail(
+                name,
+                v[name],
+                f"empty_memcgs ({v['empty_memcgs']}) must be less than nr_memcgs "
+                f"({v['nr_memcgs']}): the workload's own memcg is never empty",
+            )
+        ram = v["ram_mib"] - v["kernel_reserved_mib"]
+        if ram < 64 or v["baseline_used_mib"] > ram - 32:
+            name = next(
+                (n for n in ("kernel_reserved_mib", "baseline_used_mib") if n in (pending or {})),
+                "ram_mib",
+            )
+            self._fail(
+                name,
+                v[name],
+                f"ram_mib - kernel_reserved_mib ({ram} MiB) must be at least 64 MiB and leave "
+                f"32 MiB beside baseline_used_mib ({v['baseline_used_mib']} MiB)",
+            )
+
+    # ------------------------------------------------------------------ derived values
+    @property
+    def preset(self) -> KernelPreset:
+        return KERNELS[self.kernel]
+
+    def patch(self, n: int) -> bool:
+        """Whether patch n applies: the explicit toggle if set, else the preset's choice."""
+        explicit = getattr(self, f"patch{n}")
+        return self.preset.has(n) if explicit is None else bool(explicit)
+
+    @property
+    def effective_shrink_start_percent(self) -> int:
+        """Patch 3's start threshold: min(100, accept + 1) unless set."""
+        if self.shrink_start_percent is not None:
+            return self.shrink_start_percent
+        return min(100, self.accept_threshold_percent + 1)
+
+    # ------------------------------------------------------------------ copies
+    def to_dict(self, only_changed: bool = False) -> dict[str, Any]:
+        out = {n: getattr(self, n) for n in self.knobs()}
+        if only_changed:
+            default = Config()
+            out = {n: x for n, x in out.items() if x != getattr(default, n)}
+        return out
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some knobs changed."""
+        return Config(**{**self.to_dict(), **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.to_dict().items())))
+
+    def __repr__(self) -> str:
+        changed = ", ".join(f"{k}={v!r}" for k, v in self.to_dict(only_changed=True).items())
+        return f"Config({changed})"
+
+
+
+@dataclass(frozen=True)
+class Knob:
+    """Read-only view of one knob's metadata, for generated controls and docs."""
+
+    name: str
+    group: str
+    description: str
+    default: Any
+    allowed: str
+
+
+def knob_table() -> list[Knob]:
+    c = Config()
+    return [
+        Knob(n, t.metadata["group"], t.metadata["description"], getattr(c, n), Config.allowed(n))
+        for n, t in Config.knobs().items()
+    ]

@@ -1,0 +1,68 @@
+"""The swap device: a request queue with an IOPS limit, a bandwidth limit and a base latency.
+
+Requests are served by two token buckets (operations and bytes, refilled every step, as a cloud
+disk's throttle does), reads ahead of writes as mq-deadline does until the oldest write has waited
+`write_expire_ms`. A request holds one of `swap_queue_depth` tags from submission to completion; a
+submitter that finds no free tag blocks (the model retries on the next step).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from .compressors import PAGE_SIZE
+
+SWAPOUT, WRITEBACK, SWAPIN = 0, 1, 2
+
+
+class SwapDevice:
+    def __init__(self, c, dt: float) -> None:
+        self.ops_per_step = c.swap_iops * dt
+        self.bytes_per_step = c.swap_bandwidth_mib_s * 1024 * 1024 * dt
+        self.latency = c.swap_latency_ms / 1000
+        self.write_expire = c.write_expire_ms / 1000
+        self.depth = c.swap_queue_depth
+        self._ops = 0.0
+        self._bytes = 0.0
+        self.reads: deque = deque()
+        self.writes: deque = deque()
+        self.in_service: deque = deque()  # (done_t, kind, pages, submit_t), done_t ascending
+        self.submitted = [0, 0, 0]  # requests submitted, by kind, in the current step
+
+    @property
+    def busy(self) -> int:
+        """Tags in use: queued plus in service."""
+        return len(self.reads) + len(self.writes) + len(self.in_service)
+
+    @property
+    def free_tags(self) -> int:
+        return self.depth - len(self.reads) - len(self.writes) - len(self.in_service)
+
+    def submit(self, kind: int, pages: np.ndarray, now: float) -> None:
+        (self.reads if kind == SWAPIN else self.writes).append((kind, pages, now))
+        self.submitted[kind] += 1
+
+    def serve(self, now: float) -> None:
+        """Start the requests the step's tokens allow; they complete after the base latency."""
+        self._ops = min(self._ops + self.ops_per_step, 2 * self.ops_per_step + 1)
+        self._bytes = min(self._bytes + self.bytes_per_step, 2 * self.bytes_per_step + 64 * PAGE_SIZE)
+        reads, writes = self.reads, self.writes
+        while (reads or writes) and self._ops >= 1 and self._bytes > 0:
+            if reads and not (writes and now - writes[0][2] >= self.write_expire):
+                kind, pages, t0 = reads.popleft()
+            else:
+                kind, pages, t0 = writes.popleft()
+            self._ops -= 1
+            self._bytes -= len(pages) * PAGE_SIZE
+            self.in_service.append((now + self.latency, kind, pages, t0))
+
+    def complete(self, now: float) -> list[tuple[int, np.ndarray, float]]:
+        """Requests finished by `now`: (kind, pages, latency_s)."""
+        done = []
+        q = self.in_service
+        while q and q[0][0] <= now + 1e-12:
+            t, kind, pages, t0 = q.popleft()
+            done.append((kind, pages, t - t0))
+        return done

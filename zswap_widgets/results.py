@@ -1,0 +1,118 @@
+"""What a run produces: `Run`, its series, the five stages and the narrated event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Debugfs counters (/sys/kernel/debug/zswap) and vmstat counters (/proc/vmstat), in that order.
+DEBUGFS_COUNTERS = (
+    "pool_total_size",
+    "stored_pages",
+    "written_back_pages",
+    "pool_limit_hit",
+    "reject_reclaim_fail",
+    "reject_compress_poor",
+    "reject_compress_fail",
+    "reject_alloc_fail",
+    "reject_kmemcache_fail",
+    "same_filled_pages",
+)
+VMSTAT_COUNTERS = ("pswpin", "pswpout", "zswpin", "zswpout", "zswpwb")
+COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS
+
+# Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
+SERIES = (
+    "t_s",
+    "pool_pages",  # zswap_total_pages()
+    "max_pages",
+    "shrink_start_pages",
+    "accept_pages",
+    "stored_pages",
+    "free_pages",
+    "resident_pages",  # the allocating process's pages in RAM
+    "swapcache_pages",  # pages under write IO (reclaim swap-out and writeback folios)
+    "swapped_pages",  # the process's pages on the swap device
+    "swapout_ops",  # write requests submitted by reclaim (rejected or zswap-off pages)
+    "writeback_ops",  # write requests submitted by zswap writeback (one page each)
+    "swapin_ops",  # read requests
+    "queue_depth",  # requests queued or in service at the device
+    "io_latency_ms",  # mean latency of requests completed in the step (NaN if none)
+    "stall_ms",  # time the allocating process spent blocked in the step
+    "user_s",  # cumulative
+    "sys_s",  # cumulative
+    "shrinker_state",  # see SHRINKER_STATES
+    "rejections",  # stores rejected in the step, any reason
+    "stage",  # 1..5, see STAGES
+)
+
+SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")
+IDLE, QUEUED, RUNNING, SLEEPING, GAVE_UP = range(5)
+
+STAGES = {
+    1: "pool below the accept threshold, no zswap activity",
+    2: "stores absorbed by zswap with no IO",
+    3: "past the shrink-start threshold, writeback in the background while still accepting",
+    4: "pool at its max, rejecting stores, shrinker interrupted",
+    5: "allocation stopped; after the delay writeback resumes down to the accept threshold",
+}
+
+
+@dataclass
+class Run:
+    """The outcome of one simulation."""
+
+    config: Any
+    elapsed_s: float  # allocation phase, as the cover letter measures it
+    user_s: float
+    sys_s: float
+    counters: dict[str, int]
+    series: dict[str, np.ndarray]
+    stages: list[tuple[int, float, float]] = field(default_factory=list)
+    events: list[tuple[float, str]] = field(default_factory=list)
+
+    def stage_at(self, t_s: float) -> int:
+        """The stage in force at time t_s."""
+        for stage, start, end in self.stages:
+            if start <= t_s < end:
+                return stage
+        return self.stages[-1][0] if self.stages else 1
+
+    def event_log(self) -> list[str]:
+        return [f"{t:.2f} s: {text}" for t, text in self.events]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "elapsed_s": round(self.elapsed_s, 4),
+            "user_s": round(self.user_s, 4),
+            "sys_s": round(self.sys_s, 4),
+            "counters": dict(self.counters),
+        }
+
+
+def stage_segments(
+    t_s: np.ndarray, stage: np.ndarray, min_s: float = 0.05
+) -> list[tuple[int, float, float]]:
+    """Run-length segments of the per-step stage, absorbing flickers shorter than min_s."""
+    if len(stage) == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(stage)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(stage)]))
+    dt = t_s[1] - t_s[0] if len(t_s) > 1 else 0.001
+    segs: list[list[float]] = []
+    for a, b in zip(starts, ends, strict=True):
+        s, t0, t1 = int(stage[a]), float(t_s[a]), float(t_s[b - 1] + dt)
+        if segs and (t1 - t0 < min_s or segs[-1][0] == s):
+            segs[-1][2] = t1
+        else:
+            segs.append([s, t0, t1])
+    merged: list[tuple[int, float, float]] = []
+    for s, t0, t1 in segs:
+        if merged and merged[-1][0] == s:
+            merged[-1] = (s, merged[-1][1], t1)
+        else:
+            merged.append((int(s), t0, t1))
+    return merged

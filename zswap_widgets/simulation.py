@@ -1,0 +1,738 @@
+"""The stepwise model: pages, reclaim, zswap_store, the pool, shrink_worker and the swap device.
+
+One `Simulation.step()` advances the clock by `step_ms`. In each step, in this order:
+
+1. the swap device serves queued requests and completes those whose latency has passed;
+2. kswapd reclaims while free memory is below the high watermark (it wakes below low);
+3. shrink_worker (if queued or running) walks the memcgs and writes entries back;
+4. the workload touches pages; below the min watermark it enters direct reclaim and stalls
+   while its IO is in flight;
+5. the step's series and the stage are recorded.
+
+Reclaim takes SWAP_CLUSTER_MAX pages at a time from the head of the LRU and calls zswap_store on
+each; pages zswap rejects are written to the swap device, `swap_merge_pages` to a request.
+Simplifications, each noted where it is made: one anonymous LRU in allocation order (no
+active/inactive lists, no file pages), a vCPU model that shares each step's time between the
+runnable threads, and fixed CPU costs per operation (see CPU_US).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .allocators import make_allocator
+from .compressors import COMPRESSORS, EINVAL, PAGE_SIZE
+from .config import Config
+from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
+from .events import EventLog
+from .machine import PAGES_PER_MIB, Machine
+from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
+from .results import stage_segments as _segments
+from .workload import SAMPLE_PAGES, sample_lengths
+
+SWAP_CLUSTER_MAX = 32  # include/linux/swap.h: the reclaim batch
+MAX_RECLAIM_RETRIES = 16  # mm/internal.h, reused by shrink_worker
+PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
+SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
+
+# CPU cost of kernel work in microseconds (modern x86 core; see README "Calibration").
+CPU_US = {
+    "fault": 2.0,  # anonymous page fault in a VM: zero a 4 KiB page and map it
+    "reclaim": 1.5,  # shrink_folio_list per page: isolate, unmap, add to swap cache
+    "submit": 2.0,  # build and submit one bio
+    "memcg_iter": 0.5,  # one step of shrink_worker's memcg walk
+    "writeback": 3.0,  # zswap_writeback_entry without decompression: folio alloc, xarray, bio
+}
+
+# Where each of the process's pages is.
+UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
+
+# Memcg kinds in the shrinker's walk.
+MEMCG_EMPTY, MEMCG_SERVICE, MEMCG_WORKLOAD, MEMCG_OFFLINE = range(4)
+
+ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)
+
+
+class Simulation:
+    """A zswap scenario that advances one time step at a time."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        c = config if config is not None else Config()
+        self.config = c
+        self.dt = c.step_ms / 1000
+        self.machine = m = Machine.from_config(c)
+        rng = np.random.default_rng(c.seed)
+        self._rng = rng
+
+        # Behaviour switches.
+        k = c.preset
+        self.enabled = k.enabled
+        self.hysteresis = not c.patch(3)
+        self.mem_reclaim_wq = not c.patch(4)
+        self.store_as_is = (c.patch(5) or k.store_incompressible_upstream) and self.enabled
+        self.delay = c.shrinker_delay_ms / 1000 if c.patch(6) else 0.0
+        self.fixed_iteration = c.patch(1)
+        self.fixed_errors = c.patch(2)
+        self.zero_in_swap_layer = k.zero_pages_in_swap_layer
+        self.compressor = COMPRESSORS[c.compressor]
+
+        # Limits in pages (zswap_max_pages, zswap_accept_thr_pages, zswap_shrink_start_pages).
+        self.max_pages = m.total_pages * c.max_pool_percent // 100
+        self.accept_pages = self.max_pages * c.accept_threshold_percent // 100
+        self.shrink_start_pages = (
+            self.max_pages * c.effective_shrink_start_percent // 100
+            if not self.hysteresis
+            else self.max_pages
+        )
+        self.reached_full = False  # zswap_pool_reached_full (v6.10 hysteresis)
+
+        # Pages and their contents: each handle takes one of the sampled real pages.
+        self.n_pages = n = c.alloc_mib * PAGES_PER_MIB
+        self.n_reaccess = min(c.reaccess_mib * PAGES_PER_MIB, n)
+        services = max(c.nr_memcgs - 1 - c.empty_memcgs, 0)
+        n_handles = n + services * SERVICE_ENTRIES
+        lengths, same, zero = sample_lengths(c.compressor, c.compressible_fraction, c.filler, c.seed)
+        pick = rng.integers(0, SAMPLE_PAGES, n_handles)
+        self.length = lengths[pick]
+        self.same = same[pick]
+        self.zero = zero[pick]
+        self.where = np.zeros(n, dtype=np.int8)
+        self.stored_length = np.zeros(n_handles, dtype=np.int32)
+
+        # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO rings.
+        cap = n + self.n_reaccess + 1
+        self.lru = np.empty(cap, dtype=np.int64)
+        self.lru_head = self.lru_tail = 0
+        self.zlru = np.empty(cap + 1, dtype=np.int64)
+        self.zpos = np.full(n, -1, dtype=np.int64)
+        self.zhead = self.ztail = 0
+
+        self.pool = make_allocator(c.allocator, n_handles, k.nr_zpools, rng)
+        self.device = SwapDevice(c, self.dt)
+
+        # Memory accounting in pages.
+        self.resident = 0  # the process's pages in RAM
+        self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
+        self.reading = 0  # pages allocated for swap-in reads in flight
+
+        # Memcg walk: root, then the other memcgs in a seeded order.
+        kinds = (
+            [MEMCG_WORKLOAD]
+            + [MEMCG_SERVICE] * services
+            + [MEMCG_EMPTY] * c.empty_memcgs
+            + [MEMCG_OFFLINE] * c.offline_memcgs
+        )
+        order = rng.permutation(len(kinds))
+        self.memcgs = [MEMCG_EMPTY] + [kinds[i] for i in order]  # root's own LRU holds nothing
+        self.service_left = {}
+        handle = n
+        for i, kind in enumerate(self.memcgs):
+            if kind == MEMCG_SERVICE and self.enabled:
+                hs = np.arange(handle, handle + SERVICE_ENTRIES)
+                handle += SERVICE_ENTRIES
+                self._pool_store(hs, self._stored_lengths(hs))
+                self.service_left[i] = list(hs[::-1])
+        self.stored = self.pool.nr_objects
+        self.cursor = -1  # zswap_next_shrink; -1 is the NULL before the first memcg
+
+        # Shrinker state.
+        self.shrinker = IDLE
+        self.delay_stamp = -1e9  # zswap_shrinker_delay_start (patch 6)
+        self.failures = 0
+        self.attempts = 0
+
+        # Workload state.
+        self.phase = ALLOC
+        self.next_page = 0  # next page to touch (allocation or re-access)
+        self.alloc_end = None
+        self.idle_end = None
+        self.read_wait = 0  # pages of the read the process waits for
+        self.alloc_carry = 0.0  # fraction of a page of allocation budget carried over
+
+        # Threads that ran in the previous step (for the vCPU share).
+        self.kswapd_awake = False
+        self.process_ran = True
+
+        # Accounting.
+        self.t = 0.0
+        self.steps = 0
+        self.user_s = 0.0
+        self.sys_s = 0.0
+        self.cnt = dict.fromkeys(COUNTERS, 0)
+        self.step_rejects = 0
+        self.step_limit_rejects = 0
+        self.step_stores = 0
+        self.step_stall = 0.0
+        self.step_latency: list[float] = []
+        self._tag_quota = 0  # device tags the running thread may still take this step
+        self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
+        self.events = EventLog(self)
+
+        n_steps = int(np.ceil(c.max_time_s / self.dt)) + 1
+        self._series = {name: np.zeros(min(n_steps, 1 << 16), dtype=np.float64) for name in SERIES}
+        self._stage = 1 if self.enabled else 0
+
+    # ------------------------------------------------------------------ memory
+    @property
+    def pool_pages(self) -> int:
+        return self.pool.total_pages
+
+    @property
+    def free_pages(self) -> int:
+        m = self.machine
+        return (
+            m.total_pages
+            - m.baseline_pages
+            - self.pool.total_pages
+            - self.resident
+            - self.inflight
+            - self.reading
+        )
+
+    # ------------------------------------------------------------------ zswap_store
+    def _stored_lengths(self, handles: np.ndarray) -> np.ndarray:
+        return np.where(self.length[handles] < 0, PAGE_SIZE, self.length[handles])
+
+    def _pool_store(self, handles: np.ndarray, lengths: np.ndarray) -> None:
+        self.stored_length[handles] = lengths
+        self.pool.store(handles, lengths)
+
+    def zswap_store(self, ids: np.ndarray) -> np.ndarray:
+        """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
+        n = len(ids)
+        stored = np.zeros(n, dtype=bool)
+        if not self.enabled:
+            return stored
+        cnt = self.cnt
+        if self.zero_in_swap_layer:
+            # v6.12+: zero pages never reach zswap; the swap layer's zeromap keeps them.
+            stored |= self.zero[ids]
+        total = self.pool.total_pages
+        # Limit check: how many of the batch get past it (step 4 of the store flow).
+        if self.hysteresis and self.reached_full:
+            if total <= self.accept_pages:
+                self.reached_full = False
+                self.events.once("accept_again", "pool fell to the accept threshold; stores accepted again")
+        if self.hysteresis and self.reached_full:
+            passed = 0
+        elif total >= self.max_pages:
+            passed = 0
+        else:
+            lengths = self._stored_lengths(ids)
+            cost = np.cumsum(self.pool.pages_per_object(np.minimum(lengths, PAGE_SIZE)))
+            passed = int(np.searchsorted(cost, self.max_pages - total, side="left")) + 1
+            passed = min(passed, n)
+        over = n - passed
+        if over:
+            # Limit rejections; pool_limit_hit counts those made at or above max (the whole rest).
+            cnt["pool_limit_hit"] += over
+            self.step_limit_rejects += over
+            if self.hysteresis:
+                if not self.reached_full:
+                    self.events.once("full", "pool reached max_pool_percent: zswap_pool_reached_full set")
+                self.reached_full = True
+            else:
+                self.events.once("limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)")
+        cand = np.arange(passed)
+        cand = cand[~stored[:passed]]
+        h = ids[cand]
+        if len(h):
+            same = self.same[h] & ~self.zero_in_swap_layer
+            n_same = int(same.sum())
+            if n_same:
+                # Same-filled pages: length 0, no pool memory, not on the LRU.
+                stored[cand[same]] = True
+                self.stored_length[h[same]] = 0
+                cnt["same_filled_pages"] += n_same
+                cand, h = cand[~same], h[~same]
+            lengths = self.length[h]
+            self.sys_cost(len(h) * self.compressor.compress_us)
+            failed = lengths < 0
+            if self.store_as_is:
+                lengths = np.where(failed, PAGE_SIZE, lengths)
+                failed = np.zeros_like(failed)
+            elif failed.any():
+                fail = lengths[failed]
+                cnt["reject_compress_fail"] += int((fail == EINVAL).sum())
+                cnt["reject_compress_poor"] += int((fail != EINVAL).sum())
+                self.events.once("incompressible", "incompressible pages rejected by the compressor")
+            fits = self.pool.fits(np.maximum(lengths, 0)) | failed
+            if not fits.all():
+                cnt["reject_compress_poor"] += int((~fits).sum())
+                self.events.once("too_big", "objects too big for the allocator (reject_compress_poor)")
+            ok = ~failed & fits
+            cand, h = cand[ok], h[ok]
+            if len(h):
+                self._pool_store(h, lengths[ok])
+                stored[cand] = True
+                self._zlru_push(h)
+        n_stored = int(stored.sum())
+        n_rej = n - n_stored
+        cnt["zswpout"] += n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
+        self.stored += n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
+        self.step_stores += n_stored
+        if n_rej:
+            self.step_rejects += n_rej
+            self.delay_stamp = self.t  # patch 6: any reject postpones writeback
+            if self.reached_full or over:
+                self.queue_shrink()
+        if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
+            self.events.once("shrink_start", "pool reached the shrink-start threshold; background writeback starts")
+            self.queue_shrink()
+        return stored
+
+    def _zlru_push(self, h: np.ndarray) -> None:
+        k = len(h)
+        self.zlru[self.ztail : self.ztail + k] = h
+        self.zpos[h] = np.arange(self.ztail, self.ztail + k)
+        self.ztail += k
+
+    # ------------------------------------------------------------------ reclaim
+    def sys_cost(self, us: float) -> None:
+        """Charge CPU microseconds to the thread currently running (see _charge)."""
+        self._charge += us
+
+    def reclaim(self, budget_us: float, target: int) -> tuple[float, bool]:
+        """shrink_folio_list in SWAP_CLUSTER_MAX batches until `target` pages are freed or
+        in flight, the CPU budget is spent, or the device queue is full. Returns (us, blocked)."""
+        used = 0.0
+        done = 0
+        merge = self.config.swap_merge_pages
+        need_tags = -(-SWAP_CLUSTER_MAX // merge)
+        dev = self.device
+        while done < target and used < budget_us:
+            avail = self.lru_tail - self.lru_head
+            if avail <= 0:
+                return used, True
+            if min(dev.free_tags, self._tag_quota) < need_tags:
+                # Congested: the batch is scanned, found unwritable for now, and put back
+                # before the reclaimer throttles (reclaim_throttle) until IO completes.
+                return used + CPU_US["reclaim"] * SWAP_CLUSTER_MAX, True
+            k = min(SWAP_CLUSTER_MAX, avail)
+            ids = self.lru[self.lru_head : self.lru_head + k]
+            self.lru_head += k
+            self._charge = CPU_US["reclaim"] * k
+            stored = self.zswap_store(ids)
+            self.resident -= k
+            n_stored = int(stored.sum())
+            if n_stored:
+                self.where[ids[stored]] = POOL
+            rej = ids[~stored]
+            if len(rej):
+                self.where[rej] = SWAPCACHE
+                self.inflight += len(rej)
+                self.cnt["pswpout"] += len(rej)
+                for j in range(0, len(rej), merge):
+                    dev.submit(SWAPOUT, rej[j : j + merge], self.t)
+                    self._tag_quota -= 1
+                    self._charge += CPU_US["submit"]
+            used += self._charge
+            done += k
+        return used, False
+
+    # ------------------------------------------------------------------ shrink_worker
+    def queue_shrink(self) -> None:
+        """queue_work(shrink_wq, &zswap_shrink_work): a no-op if queued or running."""
+        if self.shrinker in (IDLE, GAVE_UP):
+            self.shrinker = QUEUED
+            self.failures = 0
+            self.attempts = 0
+
+    def shrink_worker(self, budget_us: float) -> float:
+        used = 0.0
+        dev = self.device
+        while used < budget_us:
+            if self.delay and self.t < self.delay_stamp + self.delay:
+                # Patch 6 (as intended for v3): sleep until the stamp is 500 ms old, then re-check.
+                self.shrinker = SLEEPING
+                return used
+            if self.pool.total_pages <= self.accept_pages:
+                self.shrinker = IDLE
+                return used
+            self.shrinker = RUNNING
+            used += CPU_US["memcg_iter"]
+            self.cursor += 1
+            if self.cursor >= len(self.memcgs):
+                # End of a full walk: mem_cgroup_iter returned NULL.
+                self.cursor = -1
+                if not self.fixed_errors or self.attempts == 0:
+                    self.failures += 1
+                self.attempts = 0
+            else:
+                kind = self.memcgs[self.cursor]
+                if kind == MEMCG_OFFLINE:
+                    if not self.fixed_iteration:
+                        self.failures += 1
+                        self.cursor = -1  # v6.10 restarts the walk from the root
+                elif kind == MEMCG_EMPTY:
+                    if not self.fixed_errors:
+                        self.failures += 1  # -EAGAIN from an empty LRU counts as a failure
+                else:
+                    if self.free_pages <= self.machine.min_pages:
+                        # The GFP_KERNEL folio allocation enters direct reclaim itself.
+                        self._charge = 0.0
+                        us, blocked = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
+                        used += us
+                    if self.free_pages <= self.machine.min_pages or min(dev.free_tags, self._tag_quota) < 1:
+                        # Still no free page, or the bio waits for a tag: the worker blocks and
+                        # tries the same memcg again next step.
+                        self.cursor -= 1
+                        return budget_us
+                    self.attempts += 1
+                    if self._writeback_one(self.cursor, kind):
+                        used += CPU_US["writeback"] + self.compressor.decompress_us
+                    else:
+                        self.failures += 1
+            if self.failures >= MAX_RECLAIM_RETRIES:
+                self.shrinker = GAVE_UP
+                self.events.count(
+                    "gave_up", f"shrink_worker gave up after {MAX_RECLAIM_RETRIES} failures"
+                )
+                return used
+        return used
+
+    def _writeback_one(self, memcg: int, kind: int) -> bool:
+        """shrink_memcg walks one entry: zswap_writeback_entry on the LRU head."""
+        if kind == MEMCG_SERVICE:
+            left = self.service_left[memcg]
+            if not left:
+                self.cnt["reject_reclaim_fail"] += 0
+                return False
+            h = np.array([left.pop()])
+        else:
+            h = self._zlru_pop()
+            if h is None:
+                return False
+        self.pool.free(h)
+        self.stored -= 1
+        self.cnt["written_back_pages"] += 1
+        self.cnt["zswpwb"] += 1
+        self.cnt["pswpout"] += 1
+        self.inflight += 1  # the new swap-cache folio, freed when the write completes
+        if h[0] < self.n_pages:
+            self.where[h] = SWAPCACHE
+        self.device.submit(WRITEBACK, h if h[0] < self.n_pages else h[:0], self.t)
+        self._tag_quota -= 1
+        self.events.once("writeback", "shrink_worker wrote the first entry back")
+        return True
+
+    def _zlru_pop(self) -> np.ndarray | None:
+        while self.zhead < self.ztail:
+            h = int(self.zlru[self.zhead])
+            pos = self.zhead
+            self.zhead += 1
+            if self.where[h] == POOL and self.zpos[h] == pos:
+                return np.array([h])
+        return None
+
+    # ------------------------------------------------------------------ workload
+    def _process(self, budget_us: float) -> float:
+        """The allocating process for one step; returns the CPU microseconds it used."""
+        c = self.config
+        m = self.machine
+        used = 0.0
+        if self.read_wait:
+            self.step_stall = self.dt * 1e6
+            return 0.0
+        per_page = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
+        user_per_page = per_page - CPU_US["fault"]
+        if self.phase == ALLOC:
+            end = self.n_pages
+        elif self.phase == REACCESS:
+            end = self.n_reaccess
+        else:
+            return 0.0
+        while used < budget_us and self.next_page < end:
+            free = self.free_pages - m.min_pages
+            if free <= 0:
+                # Direct reclaim: one batch; stall when nothing could be freed at once.
+                self._charge = 0.0
+                us, blocked = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
+                self.sys_s += us / 1e6
+                used += us
+                if blocked or self.free_pages <= m.min_pages:
+                    break
+                continue
+            can = min(free, end - self.next_page, int((budget_us - used) / per_page) + 1)
+            if self.phase == ALLOC:
+                a = self.next_page
+                ids = np.arange(a, a + can)
+                self.where[a : a + can] = RAM
+                self._lru_push(ids)
+                self.resident += can
+                self.next_page += can
+            else:
+                can = self._reaccess(can)
+                if can == 0:
+                    break
+            used += can * per_page
+            self.user_s += can * user_per_page / 1e6
+            self.sys_s += can * CPU_US["fault"] / 1e6
+            if self.free_pages < m.low_pages:
+                self.kswapd_awake = True
+        self.step_stall = max(self.dt * 1e6 - used, 0.0)
+        return used
+
+    def _lru_push(self, ids: np.ndarray) -> None:
+        k = len(ids)
+        self.lru[self.lru_tail : self.lru_tail + k] = ids
+        self.lru_tail += k
+
+    def _reaccess(self, can: int) -> int:
+        """Touch up to `can` pages from next_page; stops at a page that needs a disk read."""
+        i = self.next_page
+        touched = 0
+        where = self.where
+        while touched < can and i < self.n_reaccess:
+            w = where[i]
+            if w == RAM:
+                pass
+            elif w == POOL:
+                self._zswap_load(i)
+            elif w == SWAP:
+                self._swapin(i)
+                self.next_page = i + 1
+                return touched
+            else:  # under write IO: wait for it
+                self.read_wait = 0
+                break
+            i += 1
+            touched += 1
+        self.next_page = i
+        return touched
+
+    def _zswap_load(self, i: int) -> None:
+        h = np.array([i])
+        self.sys_s += self.compressor.decompress_us / 1e6
+        if self.stored_length[i] > 0:
+            self.pool.free(h)
+        self.stored -= 1
+        self.where[i] = RAM
+        self.resident += 1
+        self._lru_push(h)
+        self.cnt["zswpin"] += 1
+
+    def _swapin(self, i: int) -> None:
+        """A load miss: read the page and its readahead window from disk; the process waits."""
+        self.delay_stamp = self.t  # patch 6: a load miss postpones writeback too
+        window = 1 << PAGE_CLUSTER
+        j = i
+        while j < min(i + window, self.n_reaccess) and self.where[j] == SWAP:
+            j += 1
+        ids = np.arange(i, j)
+        self.where[ids] = SWAPCACHE
+        self.reading += len(ids)
+        self.read_wait = len(ids)
+        self.cnt["pswpin"] += len(ids)
+        self.device.submit(SWAPIN, ids, self.t)
+        self.sys_s += CPU_US["submit"] / 1e6
+
+    # ------------------------------------------------------------------ device completions
+    def _complete_io(self) -> None:
+        dev = self.device
+        dev.serve(self.t)
+        for kind, pages, latency in dev.complete(self.t):
+            self.step_latency.append(latency)
+            if kind == SWAPIN:
+                self.where[pages] = RAM
+                self.reading -= len(pages)
+                self.resident += len(pages)
+                self._lru_push(pages)
+                self.read_wait = 0
+            else:
+                self.where[pages] = SWAP
+                self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
+
+    # ------------------------------------------------------------------ the step
+    def step(self, n: int = 1) -> None:
+        """Advance the model by n time steps."""
+        for _ in range(n):
+            if self.phase == DONE:
+                return
+            self._step()
+
+    def _step(self) -> None:
+        c = self.config
+        m = self.machine
+        dt_us = self.dt * 1e6
+        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_latency = []
+        self.step_stall = 0.0
+        self.device.submitted = [0, 0, 0]
+        self._complete_io()
+
+        # vCPU shares: the runnable threads split the vCPUs. Without patch 4 the shrinker's
+        # WQ_MEM_RECLAIM work competes as an equal; with it, it only gets time left over.
+        free = self.free_pages
+        if free < m.low_pages:
+            self.kswapd_awake = True
+        shrinking = self.shrinker in (QUEUED, RUNNING) or (
+            self.shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay
+        )
+        working = self.phase in (ALLOC, REACCESS) and self.process_ran
+        others = int(self.kswapd_awake) + int(working)
+        if shrinking and self.mem_reclaim_wq:
+            share = min(1.0, c.vcpus / (others + 1))
+            shrink_share = share
+        else:
+            share = min(1.0, c.vcpus / max(others, 1))
+            shrink_share = min(1.0, max(c.vcpus - others, 0.0))
+
+        # Free tags are shared fairly between the threads that submit IO (sbitmap wakes
+        # waiters in turn), so no thread's place in the step order decides who gets the disk.
+        tags = self.device.free_tags
+        fair = -(-tags // max(int(self.kswapd_awake) + int(shrinking) + int(working), 1))
+        if self.kswapd_awake:
+            target = m.high_pages - self.free_pages - self.inflight
+            if target > 0:
+                self._charge = 0.0
+                self._tag_quota = fair
+                self.reclaim(dt_us * share, target)
+            else:
+                self.kswapd_awake = self.free_pages < m.high_pages and self.inflight > 0
+        if shrinking:
+            self._tag_quota = fair
+            self.shrink_worker(dt_us * shrink_share)
+
+        self._tag_quota = tags
+        used = self._process(dt_us * share)
+        self.process_ran = used > 0 or self.phase in (ALLOC, REACCESS)
+        self._advance_phase()
+        self._record()
+        self.t += self.dt
+        self.steps += 1
+        if self.t >= c.max_time_s - 1e-9:
+            self.phase = DONE
+
+    def _advance_phase(self) -> None:
+        c = self.config
+        if self.phase == ALLOC and self.next_page >= self.n_pages:
+            self.alloc_end = self.t + self.dt
+            self.phase = IDLE_TAIL
+            self.idle_end = self.alloc_end + c.idle_s
+            self.events.add(self.alloc_end, f"allocation finished ({c.alloc_mib} MiB written)")
+        if self.phase == IDLE_TAIL and self.t + self.dt >= self.idle_end - 1e-9:
+            if self.n_reaccess:
+                self.phase = REACCESS
+                self.next_page = 0
+                self.events.add(self.t + self.dt, f"re-access of {c.reaccess_mib} MiB starts")
+            else:
+                self.phase = DONE
+        if self.phase == REACCESS and self.next_page >= self.n_reaccess and not self.read_wait:
+            self.phase = DONE
+
+    # ------------------------------------------------------------------ recording
+    def _current_stage(self) -> int:
+        if not self.enabled:
+            return 0
+        pool = self.pool.total_pages
+        if self.step_limit_rejects or (self.hysteresis and self.reached_full and self.step_rejects):
+            return 4
+        if self.phase != ALLOC and self.alloc_end is not None:
+            if pool > self.accept_pages and self.shrinker != GAVE_UP or self.shrinker in (
+                RUNNING,
+                SLEEPING,
+                QUEUED,
+            ):
+                return 5
+            if pool > self.accept_pages:
+                return 5
+            return 1
+        if self.shrinker in (RUNNING, QUEUED) or (not self.hysteresis and pool >= self.shrink_start_pages):
+            return 3
+        if self.step_stores or self._stage in (2, 3, 4):
+            return 2 if pool < self.max_pages else self._stage
+        return 1
+
+    def _record(self) -> None:
+        i = self.steps
+        s = self._series
+        if i >= len(s["t_s"]):
+            for name in s:
+                s[name] = np.concatenate((s[name], np.zeros_like(s[name])))
+        self._stage = self._current_stage()
+        dev = self.device
+        lat = self.step_latency
+        for name, value in (
+            ("t_s", self.t),
+            ("pool_pages", self.pool.total_pages),
+            ("max_pages", self.max_pages),
+            ("shrink_start_pages", self.shrink_start_pages),
+            ("accept_pages", self.accept_pages),
+            ("stored_pages", self.stored),
+            ("free_pages", self.free_pages),
+            ("resident_pages", self.resident),
+            ("swapcache_pages", self.inflight + self.reading),
+            ("swapped_pages", self.cnt["pswpout"] - self.cnt["pswpin"]),
+            ("swapout_ops", dev.submitted[SWAPOUT]),
+            ("writeback_ops", dev.submitted[WRITEBACK]),
+            ("swapin_ops", dev.submitted[SWAPIN]),
+            ("queue_depth", dev.busy),
+            ("io_latency_ms", sum(lat) / len(lat) * 1000 if lat else np.nan),
+            ("stall_ms", self.step_stall / 1000),
+            ("user_s", self.user_s),
+            ("sys_s", self.sys_s),
+            ("shrinker_state", self.shrinker),
+            ("rejections", self.step_rejects),
+            ("stage", self._stage),
+        ):
+            s[name][i] = value
+
+    # ------------------------------------------------------------------ API
+    @property
+    def time_s(self) -> float:
+        return self.t
+
+    @property
+    def stage(self) -> int:
+        return self._stage
+
+    @property
+    def done(self) -> bool:
+        return self.phase == DONE
+
+    def counters(self) -> dict[str, int]:
+        out = dict(self.cnt)
+        out["pool_total_size"] = self.pool.total_pages * PAGE_SIZE
+        out["stored_pages"] = self.stored
+        if self.zero_in_swap_layer:
+            out["same_filled_pages"] = 0
+        return out
+
+    def run(self, progress: Callable[[float], None] | None = None) -> Run:
+        """Run to the end and return the result."""
+        chunk = 500
+        total = self.config.max_time_s / self.dt
+        while not self.done:
+            self.step(chunk)
+            if progress is not None:
+                progress(min(self.steps / total, 1.0))
+        if progress is not None:
+            progress(1.0)
+        return self.result()
+
+    def result(self) -> Run:
+        n = self.steps
+        series = {name: a[:n].copy() for name, a in self._series.items()}
+        series["swapped_pages"] = np.asarray(series["swapped_pages"])
+        end = self.alloc_end if self.alloc_end is not None else self.t
+        i_end = max(min(int(round(end / self.dt)) - 1, n - 1), 0)
+        stage = series["stage"].astype(np.int64)
+        stages = [seg for seg in _segments(series["t_s"], stage) if seg[0] > 0]
+        return Run(
+            config=self.config,
+            elapsed_s=end,
+            user_s=float(series["user_s"][i_end]) if n else 0.0,
+            sys_s=float(series["sys_s"][i_end]) if n else 0.0,
+            counters=self.counters(),
+            series=series,
+            stages=stages,
+            events=self.events.narrate(stages),
+        )
+
+
+def simulate(config: Config | None = None, progress: Callable[[float], None] | None = None) -> Run:
+    """Run one scenario to the end."""
+    return Simulation(config).run(progress)
