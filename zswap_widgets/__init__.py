@@ -13,7 +13,17 @@ from .kernels import KERNELS, KernelPreset
 from .results import COUNTERS, STAGES, Run
 from .simulation import Simulation, simulate
 
-__all__ = ["COUNTERS", "KERNELS", "STAGES", "Config", "Dashboard", "KernelPreset", "Run", "Simulation", "simulate"]
+__all__ = [
+    "COUNTERS",
+    "KERNELS",
+    "STAGES",
+    "Config",
+    "Dashboard",
+    "KernelPreset",
+    "Run",
+    "Simulation",
+    "simulate",
+]
 __version__ = "0.1.0"
 
 

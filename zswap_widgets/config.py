@@ -53,7 +53,10 @@ class Config(HasTraits):
 
     # --- zswap (module parameters and the series' knobs) ---
     kernel = _choice(
-        tuple(KERNELS), "patches-1-6", "zswap", "kernel preset: which patches and upstream changes apply"
+        tuple(KERNELS),
+        "patches-1-6",
+        "zswap",
+        "kernel preset: which patches and upstream changes apply",
     )
     max_pool_percent = _int(
         25, 1, 100, "zswap", "max_pool_percent: pool limit as a share of total RAM", "%"
@@ -111,7 +114,9 @@ class Config(HasTraits):
     )
 
     # --- swap device ---
-    swap_iops = _int(3500, 50, 1_000_000, "swap device", "IOPS limit of the swap device", "IO/s", 50)
+    swap_iops = _int(
+        3500, 50, 1_000_000, "swap device", "IOPS limit of the swap device", "IO/s", 50
+    )
     swap_bandwidth_mib_s = _int(
         170, 1, 100_000, "swap device", "bandwidth limit of the swap device", "MiB/s"
     )
@@ -221,7 +226,9 @@ class Config(HasTraits):
         return value
 
     def _fail(self, name: str, value: Any, why: str | None = None) -> None:
-        raise TraitError(f"{name} = {value!r} is not allowed: {why or 'must be ' + self.allowed(name)}")
+        raise TraitError(
+            f"{name} = {value!r} is not allowed: {why or 'must be ' + self.allowed(name)}"
+        )
 
     def _check_rules(self, pending: dict[str, Any] | None = None) -> None:
         """Rules between knobs; `pending` holds a value about to be set."""
@@ -230,8 +237,10 @@ class Config(HasTraits):
         preset = KERNELS[v["kernel"]]
         s = v["shrink_start_percent"]
         if s is not None and not (v["accept_threshold_percent"] <= s <= 100):
-            name = "shrink_start_percent" if "accept_threshold_percent" not in (pending or {}) else (
-                "accept_threshold_percent"
+            name = (
+                "shrink_start_percent"
+                if "accept_threshold_percent" not in (pending or {})
+                else ("accept_threshold_percent")
             )
             self._fail(
                 name,
@@ -248,7 +257,9 @@ class Config(HasTraits):
                 f"allocator {v['allocator']!r} was removed",
             )
         if v["empty_memcgs"] + v["offline_memcgs"] >= v["nr_memcgs"] + v["offline_memcgs"]:
-            name = next((n for n in ("empty_memcgs", "nr_memcgs") if n in (pending or {})), "empty_memcgs")
+            name = next(
+                (n for n in ("empty_memcgs", "nr_memcgs") if n in (pending or {})), "empty_memcgs"
+            )
             self._fail(
                 name,
                 v[name],
@@ -306,7 +317,6 @@ class Config(HasTraits):
     def __repr__(self) -> str:
         changed = ", ".join(f"{k}={v!r}" for k, v in self.to_dict(only_changed=True).items())
         return f"Config({changed})"
-
 
 
 @dataclass(frozen=True)

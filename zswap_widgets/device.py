@@ -40,29 +40,32 @@ class SwapDevice:
     def free_tags(self) -> int:
         return self.depth - len(self.reads) - len(self.writes) - len(self.in_service)
 
-    def submit(self, kind: int, pages: np.ndarray, now: float) -> None:
-        (self.reads if kind == SWAPIN else self.writes).append((kind, pages, now))
+    def submit(self, kind: int, pages: np.ndarray, now: float, owner: int = 0) -> None:
+        """Queue a request; `owner` names the submitting thread (its freed pages are its own)."""
+        (self.reads if kind == SWAPIN else self.writes).append((kind, pages, now, owner))
         self.submitted[kind] += 1
 
     def serve(self, now: float) -> None:
         """Start the requests the step's tokens allow; they complete after the base latency."""
         self._ops = min(self._ops + self.ops_per_step, 2 * self.ops_per_step + 1)
-        self._bytes = min(self._bytes + self.bytes_per_step, 2 * self.bytes_per_step + 64 * PAGE_SIZE)
+        self._bytes = min(
+            self._bytes + self.bytes_per_step, 2 * self.bytes_per_step + 64 * PAGE_SIZE
+        )
         reads, writes = self.reads, self.writes
         while (reads or writes) and self._ops >= 1 and self._bytes > 0:
             if reads and not (writes and now - writes[0][2] >= self.write_expire):
-                kind, pages, t0 = reads.popleft()
+                kind, pages, t0, owner = reads.popleft()
             else:
-                kind, pages, t0 = writes.popleft()
+                kind, pages, t0, owner = writes.popleft()
             self._ops -= 1
-            self._bytes -= len(pages) * PAGE_SIZE
-            self.in_service.append((now + self.latency, kind, pages, t0))
+            self._bytes -= max(len(pages), 1) * PAGE_SIZE
+            self.in_service.append((now + self.latency, kind, pages, t0, owner))
 
-    def complete(self, now: float) -> list[tuple[int, np.ndarray, float]]:
-        """Requests finished by `now`: (kind, pages, latency_s)."""
+    def complete(self, now: float) -> list[tuple[int, np.ndarray, float, int]]:
+        """Requests finished by `now`: (kind, pages, latency_s, owner)."""
         done = []
         q = self.in_service
         while q and q[0][0] <= now + 1e-12:
-            t, kind, pages, t0 = q.popleft()
-            done.append((kind, pages, t - t0))
+            t, kind, pages, t0, owner = q.popleft()
+            done.append((kind, pages, t - t0, owner))
         return done

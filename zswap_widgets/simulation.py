@@ -35,7 +35,8 @@ from .workload import SAMPLE_PAGES, sample_lengths
 SWAP_CLUSTER_MAX = 32  # include/linux/swap.h: the reclaim batch
 MAX_RECLAIM_RETRIES = 16  # mm/internal.h, reused by shrink_worker
 PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
-SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
+SERVICE_ENTRIES = 16
+ZSPAGE_SLACK = 8  # "at max" means within one zspage of max_pages  # zswap entries each non-empty service memcg holds before the run
 
 # CPU cost of kernel work in microseconds (modern x86 core; see README "Calibration").
 CPU_US = {
@@ -53,6 +54,9 @@ UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
 MEMCG_EMPTY, MEMCG_SERVICE, MEMCG_WORKLOAD, MEMCG_OFFLINE = range(4)
 
 ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)
+
+# The threads that reclaim and submit IO.
+KSWAPD, SHRINKER, PROCESS = range(3)
 
 
 class Simulation:
@@ -93,7 +97,9 @@ class Simulation:
         self.n_reaccess = min(c.reaccess_mib * PAGES_PER_MIB, n)
         services = max(c.nr_memcgs - 1 - c.empty_memcgs, 0)
         n_handles = n + services * SERVICE_ENTRIES
-        lengths, same, zero = sample_lengths(c.compressor, c.compressible_fraction, c.filler, c.seed)
+        lengths, same, zero = sample_lengths(
+            c.compressor, c.compressible_fraction, c.filler, c.seed
+        )
         pick = rng.integers(0, SAMPLE_PAGES, n_handles)
         self.length = lengths[pick]
         self.same = same[pick]
@@ -116,6 +122,10 @@ class Simulation:
         self.resident = 0  # the process's pages in RAM
         self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
         self.reading = 0  # pages allocated for swap-in reads in flight
+        # Pages the shrinker's own direct reclaim freed: a direct reclaimer gets the pages it
+        # frees (they land on its CPU's per-cpu lists), so they wait for its next writeback.
+        self.shrinker_pages = 0
+        self._owner = KSWAPD
 
         # Memcg walk: root, then the other memcgs in a seeded order.
         kinds = (
@@ -154,6 +164,7 @@ class Simulation:
         # Threads that ran in the previous step (for the vCPU share).
         self.kswapd_awake = False
         self.process_ran = True
+        self._busy_cpus = 0.0  # vCPUs kswapd and the process kept busy in the last step
 
         # Accounting.
         self.t = 0.0
@@ -167,6 +178,7 @@ class Simulation:
         self.step_stall = 0.0
         self.step_latency: list[float] = []
         self._tag_quota = 0  # device tags the running thread may still take this step
+        self._tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
 
@@ -189,6 +201,7 @@ class Simulation:
             - self.resident
             - self.inflight
             - self.reading
+            - self.shrinker_pages
         )
 
     # ------------------------------------------------------------------ zswap_store
@@ -214,10 +227,10 @@ class Simulation:
         if self.hysteresis and self.reached_full:
             if total <= self.accept_pages:
                 self.reached_full = False
-                self.events.once("accept_again", "pool fell to the accept threshold; stores accepted again")
-        if self.hysteresis and self.reached_full:
-            passed = 0
-        elif total >= self.max_pages:
+                self.events.once(
+                    "accept_again", "pool fell to the accept threshold; stores accepted again"
+                )
+        if (self.hysteresis and self.reached_full) or total >= self.max_pages:
             passed = 0
         else:
             lengths = self._stored_lengths(ids)
@@ -231,10 +244,14 @@ class Simulation:
             self.step_limit_rejects += over
             if self.hysteresis:
                 if not self.reached_full:
-                    self.events.once("full", "pool reached max_pool_percent: zswap_pool_reached_full set")
+                    self.events.once(
+                        "full", "pool reached max_pool_percent: zswap_pool_reached_full set"
+                    )
                 self.reached_full = True
             else:
-                self.events.once("limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)")
+                self.events.once(
+                    "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
+                )
         cand = np.arange(passed)
         cand = cand[~stored[:passed]]
         h = ids[cand]
@@ -257,15 +274,30 @@ class Simulation:
                 fail = lengths[failed]
                 cnt["reject_compress_fail"] += int((fail == EINVAL).sum())
                 cnt["reject_compress_poor"] += int((fail != EINVAL).sum())
-                self.events.once("incompressible", "incompressible pages rejected by the compressor")
+                self.events.once(
+                    "incompressible", "incompressible pages rejected by the compressor"
+                )
             fits = self.pool.fits(np.maximum(lengths, 0)) | failed
             if not fits.all():
                 cnt["reject_compress_poor"] += int((~fits).sum())
-                self.events.once("too_big", "objects too big for the allocator (reject_compress_poor)")
+                self.events.once(
+                    "too_big", "objects too big for the allocator (reject_compress_poor)"
+                )
             ok = ~failed & fits
             cand, h = cand[ok], h[ok]
             if len(h):
                 self._pool_store(h, lengths[ok])
+                # The batch's limit check used average costs; the kernel checks before each
+                # store, so the pool passes max by at most one zspage. Undo the overshoot.
+                undo = 0
+                while self.pool.total_pages > self.max_pages + ZSPAGE_SLACK and undo < len(h):
+                    undo += 1
+                    self.pool.free(h[-undo:][:1])
+                if undo:
+                    cand, h = cand[:-undo], h[:-undo]
+                    cnt["pool_limit_hit"] += undo
+                    self.step_limit_rejects += undo
+                    over += undo
                 stored[cand] = True
                 self._zlru_push(h)
         n_stored = int(stored.sum())
@@ -279,7 +311,10 @@ class Simulation:
             if self.reached_full or over:
                 self.queue_shrink()
         if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
-            self.events.once("shrink_start", "pool reached the shrink-start threshold; background writeback starts")
+            self.events.once(
+                "shrink_start",
+                "pool reached the shrink-start threshold; background writeback starts",
+            )
             self.queue_shrink()
         return stored
 
@@ -300,17 +335,18 @@ class Simulation:
         used = 0.0
         done = 0
         merge = self.config.swap_merge_pages
-        need_tags = -(-SWAP_CLUSTER_MAX // merge)
         dev = self.device
         while done < target and used < budget_us:
             avail = self.lru_tail - self.lru_head
             if avail <= 0:
                 return used, True
-            if min(dev.free_tags, self._tag_quota) < need_tags:
+            tags = min(dev.free_tags, self._tag_quota)
+            if tags < 1:
                 # Congested: the batch is scanned, found unwritable for now, and put back
                 # before the reclaimer throttles (reclaim_throttle) until IO completes.
                 return used + CPU_US["reclaim"] * SWAP_CLUSTER_MAX, True
-            k = min(SWAP_CLUSTER_MAX, avail)
+            # Isolate no more than the free tags could write if zswap rejected every page.
+            k = min(SWAP_CLUSTER_MAX, avail, tags * merge)
             ids = self.lru[self.lru_head : self.lru_head + k]
             self.lru_head += k
             self._charge = CPU_US["reclaim"] * k
@@ -325,7 +361,7 @@ class Simulation:
                 self.inflight += len(rej)
                 self.cnt["pswpout"] += len(rej)
                 for j in range(0, len(rej), merge):
-                    dev.submit(SWAPOUT, rej[j : j + merge], self.t)
+                    dev.submit(SWAPOUT, rej[j : j + merge], self.t, self._owner)
                     self._tag_quota -= 1
                     self._charge += CPU_US["submit"]
             used += self._charge
@@ -366,18 +402,22 @@ class Simulation:
                     if not self.fixed_iteration:
                         self.failures += 1
                         self.cursor = -1  # v6.10 restarts the walk from the root
-                elif kind == MEMCG_EMPTY:
+                elif kind == MEMCG_EMPTY or (
+                    kind == MEMCG_SERVICE and not self.service_left[self.cursor]
+                ):
                     if not self.fixed_errors:
                         self.failures += 1  # -EAGAIN from an empty LRU counts as a failure
                 else:
-                    if self.free_pages <= self.machine.min_pages:
+                    has_page = self.shrinker_pages > 0 or self.free_pages > self.machine.min_pages
+                    if not has_page:
                         # The GFP_KERNEL folio allocation enters direct reclaim itself.
                         self._charge = 0.0
                         us, blocked = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
                         used += us
-                    if self.free_pages <= self.machine.min_pages or min(dev.free_tags, self._tag_quota) < 1:
-                        # Still no free page, or the bio waits for a tag: the worker blocks and
-                        # tries the same memcg again next step.
+                    has_page = self.shrinker_pages > 0 or self.free_pages > self.machine.min_pages
+                    if not has_page or min(dev.free_tags, self._tag_quota) < 1:
+                        # Still no page (its reclaim IO is in flight), or the bio waits for a
+                        # tag: the worker blocks and tries the same memcg again next step.
                         self.cursor -= 1
                         return budget_us
                     self.attempts += 1
@@ -396,11 +436,7 @@ class Simulation:
     def _writeback_one(self, memcg: int, kind: int) -> bool:
         """shrink_memcg walks one entry: zswap_writeback_entry on the LRU head."""
         if kind == MEMCG_SERVICE:
-            left = self.service_left[memcg]
-            if not left:
-                self.cnt["reject_reclaim_fail"] += 0
-                return False
-            h = np.array([left.pop()])
+            h = np.array([self.service_left[memcg].pop()])
         else:
             h = self._zlru_pop()
             if h is None:
@@ -411,9 +447,11 @@ class Simulation:
         self.cnt["zswpwb"] += 1
         self.cnt["pswpout"] += 1
         self.inflight += 1  # the new swap-cache folio, freed when the write completes
+        if self.shrinker_pages:
+            self.shrinker_pages -= 1
         if h[0] < self.n_pages:
             self.where[h] = SWAPCACHE
-        self.device.submit(WRITEBACK, h if h[0] < self.n_pages else h[:0], self.t)
+        self.device.submit(WRITEBACK, h if h[0] < self.n_pages else h[:0], self.t, SHRINKER)
         self._tag_quota -= 1
         self.events.once("writeback", "shrink_worker wrote the first entry back")
         return True
@@ -526,14 +564,14 @@ class Simulation:
         self.reading += len(ids)
         self.read_wait = len(ids)
         self.cnt["pswpin"] += len(ids)
-        self.device.submit(SWAPIN, ids, self.t)
+        self.device.submit(SWAPIN, ids, self.t, PROCESS)
         self.sys_s += CPU_US["submit"] / 1e6
 
     # ------------------------------------------------------------------ device completions
     def _complete_io(self) -> None:
         dev = self.device
         dev.serve(self.t)
-        for kind, pages, latency in dev.complete(self.t):
+        for kind, pages, latency, owner in dev.complete(self.t):
             self.step_latency.append(latency)
             if kind == SWAPIN:
                 self.where[pages] = RAM
@@ -544,6 +582,8 @@ class Simulation:
             else:
                 self.where[pages] = SWAP
                 self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
+                if kind == SWAPOUT and owner == SHRINKER:
+                    self.shrinker_pages += len(pages)
 
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:
@@ -578,26 +618,38 @@ class Simulation:
             shrink_share = share
         else:
             share = min(1.0, c.vcpus / max(others, 1))
-            shrink_share = min(1.0, max(c.vcpus - others, 0.0))
+            # The vCPU time kswapd and the process actually used last step is not available.
+            shrink_share = min(1.0, max(c.vcpus - self._busy_cpus, 0.0))
 
         # Free tags are shared fairly between the threads that submit IO (sbitmap wakes
         # waiters in turn), so no thread's place in the step order decides who gets the disk.
         tags = self.device.free_tags
-        fair = -(-tags // max(int(self.kswapd_awake) + int(shrinking) + int(working), 1))
+        share_of_tags = tags / max(int(self.kswapd_awake) + int(shrinking) + int(working), 1)
+        # Whole tags per step, the fraction carried over so that each thread's long-run share
+        # is exact even when only a few requests complete per step.
+        self._tag_carry += share_of_tags
+        fair = int(self._tag_carry)
+        self._tag_carry -= fair
+        k_used = 0.0
         if self.kswapd_awake:
             target = m.high_pages - self.free_pages - self.inflight
             if target > 0:
                 self._charge = 0.0
                 self._tag_quota = fair
-                self.reclaim(dt_us * share, target)
+                self._owner = KSWAPD
+                k_used, _ = self.reclaim(dt_us * share, target)
             else:
                 self.kswapd_awake = self.free_pages < m.high_pages and self.inflight > 0
+        # The process allocates continuously and takes the free pages first; the shrinker's
+        # folio allocation then comes from its own direct reclaim (see shrinker_pages).
+        self._tag_quota = self.device.free_tags - (fair if shrinking else 0)
+        self._owner = PROCESS
+        used = self._process(dt_us * share)
+        self._busy_cpus = (k_used + used) / dt_us
         if shrinking:
             self._tag_quota = fair
+            self._owner = SHRINKER
             self.shrink_worker(dt_us * shrink_share)
-
-        self._tag_quota = tags
-        used = self._process(dt_us * share)
         self.process_ran = used > 0 or self.phase in (ALLOC, REACCESS)
         self._advance_phase()
         self._record()
@@ -625,25 +677,18 @@ class Simulation:
 
     # ------------------------------------------------------------------ recording
     def _current_stage(self) -> int:
+        """The cover letter's stage, from state (0 when zswap is off)."""
         if not self.enabled:
             return 0
         pool = self.pool.total_pages
-        if self.step_limit_rejects or (self.hysteresis and self.reached_full and self.step_rejects):
-            return 4
-        if self.phase != ALLOC and self.alloc_end is not None:
-            if pool > self.accept_pages and self.shrinker != GAVE_UP or self.shrinker in (
-                RUNNING,
-                SLEEPING,
-                QUEUED,
-            ):
-                return 5
-            if pool > self.accept_pages:
-                return 5
-            return 1
-        if self.shrinker in (RUNNING, QUEUED) or (not self.hysteresis and pool >= self.shrink_start_pages):
-            return 3
-        if self.step_stores or self._stage in (2, 3, 4):
-            return 2 if pool < self.max_pages else self._stage
+        if self.phase == ALLOC:
+            if pool >= self.max_pages - ZSPAGE_SLACK or (self.hysteresis and self.reached_full):
+                return 4
+            if pool >= self.shrink_start_pages or self.shrinker in (QUEUED, RUNNING):
+                return 3
+            return 2 if self.cnt["zswpout"] else 1
+        if self.alloc_end is not None and pool > self.accept_pages:
+            return 5
         return 1
 
     def _record(self) -> None:

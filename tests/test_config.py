@@ -1,0 +1,87 @@
+import pytest
+from traitlets import TraitError
+
+from zswap_widgets import KERNELS, Config
+
+
+def test_default_is_the_cover_letters_benchmark():
+    c = Config()
+    assert (c.kernel, c.ram_mib, c.vcpus, c.allocator, c.compressor) == (
+        "patches-1-6",
+        1024,
+        2,
+        "zsmalloc",
+        "lz4",
+    )
+    assert (c.max_pool_percent, c.accept_threshold_percent, c.alloc_mib) == (25, 50, 2048)
+    assert c.effective_shrink_start_percent == 51
+    assert c.shrinker_delay_ms == 500
+
+
+def test_every_knob_has_metadata():
+    for name, trait in Config.knobs().items():
+        m = trait.metadata
+        assert m["group"] and m["description"], name
+        value = getattr(Config(), name)
+        if "min" in m and value is not None:
+            assert m["min"] <= value <= m["max"], name
+
+
+@pytest.mark.parametrize(
+    "name,value,expected",
+    [
+        (
+            "max_pool_percent",
+            0,
+            "max_pool_percent = 0 is not allowed: must be a number from 1 to 100",
+        ),
+        ("max_pool_percent", 101, "from 1 to 100"),
+        ("shrinker_delay_ms", -1, "shrinker_delay_ms = -1"),
+        ("compressible_fraction", 1.5, "compressible_fraction = 1.5"),
+        ("swap_iops", 10, "swap_iops = 10"),
+        ("idle_s", float("nan"), "idle_s = nan"),
+    ],
+)
+def test_out_of_range_values_name_parameter_value_and_range(name, value, expected):
+    with pytest.raises(TraitError, match=expected.replace("(", r"\(")):
+        Config(**{name: value})
+
+
+def test_enum_error_names_the_allowed_values():
+    with pytest.raises(TraitError, match="allocator"):
+        Config(allocator="slab")
+
+
+def test_unknown_parameter():
+    with pytest.raises(TraitError, match="unknown parameter 'max_pool'"):
+        Config(max_pool=3)
+
+
+def test_cross_field_rules():
+    with pytest.raises(TraitError, match="shrink_start_percent .40. must lie between"):
+        Config(shrink_start_percent=40)
+    with pytest.raises(TraitError, match="allocator 'zbud' was removed"):
+        Config(kernel="v6.18", allocator="zbud")
+    with pytest.raises(TraitError, match="empty_memcgs"):
+        Config(nr_memcgs=5, empty_memcgs=5)
+    c = Config()
+    with pytest.raises(TraitError, match="must lie between"):
+        c.accept_threshold_percent = 80
+        c.shrink_start_percent = 60
+    # a failed set keeps the old value: nothing is clamped or lost
+    assert c.accept_threshold_percent == 80 and c.shrink_start_percent is None
+
+
+def test_patch_toggles_follow_the_preset_unless_set():
+    assert [Config(kernel="patches-1-3").patch(n) for n in range(1, 7)] == [1, 1, 1, 0, 0, 0]
+    c = Config(kernel="patches-1-6", patch6=False)
+    assert c.patch(6) is False and c.patch(5) is True
+    assert not any(Config(kernel="v6.10").patch(n) for n in range(1, 7))
+    assert set(KERNELS) == {"off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"}
+
+
+def test_replace_and_equality():
+    c = Config(max_pool_percent=30)
+    assert c.replace(seed=3) == Config(max_pool_percent=30, seed=3)
+    assert c != Config()
+    assert hash(c) == hash(Config(max_pool_percent=30))
