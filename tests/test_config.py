@@ -58,7 +58,7 @@ def test_unknown_parameter():
 
 
 def test_cross_field_rules():
-    with pytest.raises(TraitError, match="shrink_start_percent .40. must lie between"):
+    with pytest.raises(TraitError, match=r"shrink_start_percent .40. must lie between"):
         Config(shrink_start_percent=40)
     with pytest.raises(TraitError, match="allocator 'zbud' was removed"):
         Config(kernel="v6.18", allocator="zbud")

@@ -412,7 +412,7 @@ class Simulation:
                     if not has_page:
                         # The GFP_KERNEL folio allocation enters direct reclaim itself.
                         self._charge = 0.0
-                        us, blocked = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
+                        us, _ = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
                         used += us
                     has_page = self.shrinker_pages > 0 or self.free_pages > self.machine.min_pages
                     if not has_page or min(dev.free_tags, self._tag_quota) < 1:
@@ -763,7 +763,7 @@ class Simulation:
         series = {name: a[:n].copy() for name, a in self._series.items()}
         series["swapped_pages"] = np.asarray(series["swapped_pages"])
         end = self.alloc_end if self.alloc_end is not None else self.t
-        i_end = max(min(int(round(end / self.dt)) - 1, n - 1), 0)
+        i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
         stage = series["stage"].astype(np.int64)
         stages = [seg for seg in _segments(series["t_s"], stage) if seg[0] > 0]
         return Run(

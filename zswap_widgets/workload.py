@@ -39,7 +39,7 @@ def _vocabulary() -> tuple[list[bytes], np.ndarray]:
 
 def make_page(rng: np.random.Generator, compressible_fraction: float, filler: str) -> bytes:
     """One 4 KiB page: the filler first, then random bytes."""
-    n = int(round(PAGE_SIZE * compressible_fraction))
+    n = round(PAGE_SIZE * compressible_fraction)
     if filler == "text":
         words, p = _vocabulary()
         picks = rng.choice(len(words), size=n // 2 + 1, p=p)
