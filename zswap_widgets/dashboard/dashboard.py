@@ -1,0 +1,434 @@
+"""`Dashboard`: controls, player and charts of one zswap scenario in a single widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import numpy as np
+from traitlets import TraitError
+
+from ..config import Config
+from ..kernels import KERNELS
+from ..results import Run
+from ..scenario import from_code, to_code
+from .charts import Charts
+from .controls import Controls
+from .debounce import Debouncer
+from .runs import RunCache, off_baseline
+from .tables import counters_html, events_html, stage_html
+from .view import run_view
+
+# The cover letter's story (1 GiB VM, 2 GiB of 3/4 compressible data, 25 % max pool, 50 % accept,
+# zsmalloc/lz4) scaled down by 4 in memory, so that one slider change re-runs in well under 200 ms:
+# RAM, the allocation, the RAM the kernel reserves and the baseline use are divided by 4; the rates,
+# the device, the thresholds and the memcg tree are the same, the idle tail is shorter. The five
+# stages happen in the same order for the same reasons; times and counters are about 1/4.
+DASHBOARD_DEFAULT = Config(
+    ram_mib=256,
+    kernel_reserved_mib=14,
+    baseline_used_mib=5,
+    alloc_mib=512,
+    idle_s=5.0,
+)
+COVER_LETTER = Config()
+
+SCENARIOS: dict[str, Config] = {
+    "dashboard default (cover letter / 4)": DASHBOARD_DEFAULT,
+    "cover letter, all patches (full scale)": COVER_LETTER,
+    "cover letter, patches 1-3 (full scale)": COVER_LETTER.replace(kernel="patches-1-3"),
+    "cover letter, zswap off (full scale)": COVER_LETTER.replace(kernel="off"),
+}
+SPEEDS = (("¼×", 0.25), ("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("5×", 5.0), ("10×", 10.0))
+PLAY_INTERVAL_MS = 100
+_NO_OVERRIDES = {f"patch{n}": None for n in range(1, 7)}
+
+
+def _error_html(text: str) -> str:
+    if not text:
+        return ""
+    import html
+
+    return (
+        "<div style='color:#b71c1c;background:#ffebee;padding:4px 8px;border-radius:3px'>"
+        f"<b>Not applied:</b> {html.escape(text)}<br><small>The charts still show the last valid "
+        "configuration; your values are kept in the controls.</small></div>"
+    )
+
+
+class Dashboard(w.VBox):
+    """Interactive zswap dashboard: knobs, Play/Step/Reset, a time scrubber and seven charts.
+
+    `Dashboard(config, debounce_s=0)` re-runs synchronously after every control change (tests);
+    the default waits `debounce_s` after the last change before re-running.
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        debounce_s: float = 0.25,
+        cache_size: int = 12,
+        **kwargs: Any,
+    ) -> None:
+        config = DASHBOARD_DEFAULT if config is None else config
+        self._controls = Controls(config)
+        self.controls: dict[str, w.Widget] = self._controls.widgets
+        self.charts = Charts()
+        self.figures = self.charts.figures
+        self.cache = RunCache(cache_size)
+        self._config = config
+        self._run: Run | None = None
+        self._off: Run | None = None
+        self._pair: tuple[Run, Run] | None = None
+        self._error = ""
+        self._times = np.zeros(1, dtype=np.float32)
+
+        # status
+        self.error_box = w.HTML("")
+        self.progress = w.IntProgress(value=0, min=0, max=100, description="simulating")
+        self.progress.layout.visibility = "hidden"
+        self.status = w.HTML("")
+        self.stage = w.HTML("")
+
+        # player
+        self.play = w.Play(
+            value=0,
+            min=0,
+            max=0,
+            step=1,
+            interval=PLAY_INTERVAL_MS,
+            tooltip="play / pause the recorded run",
+            show_repeat=False,
+        )
+        self.back_button = w.Button(
+            icon="step-backward", tooltip="step back", layout={"width": "40px"}
+        )
+        self.step_button = w.Button(icon="step-forward", tooltip="step", layout={"width": "40px"})
+        self.reset_button = w.Button(
+            description="Reset", icon="refresh", tooltip="back to t = 0, keeping the current values"
+        )
+        self.speed = w.SelectionSlider(
+            options=SPEEDS,
+            value=1.0,
+            description="speed",
+            tooltip="simulated seconds per second of playback",
+            continuous_update=False,
+        )
+        self.speed.layout.width = "230px"
+        self.scrubber = w.IntSlider(
+            value=0,
+            min=0,
+            max=0,
+            description="time",
+            readout=False,
+            continuous_update=True,
+            tooltip="scrub through the run",
+        )
+        self.scrubber.layout.width = "420px"
+        self.time_label = w.Label("")
+
+        # compare mode
+        kernels = [k for k in KERNELS]
+        self.compare_toggle = w.ToggleButton(
+            value=False,
+            description="compare",
+            icon="columns",
+            tooltip="overlay two kernel presets (same knobs) on the pool, memory and IO charts",
+        )
+        self.compare_a = w.Dropdown(options=kernels, value="patches-1-3", description="A (solid)")
+        self.compare_b = w.Dropdown(options=kernels, value="patches-1-6", description="B (dashed)")
+
+        # scenario code
+        self.code = w.Text(
+            description="scenario code",
+            style={"description_width": "initial"},
+            tooltip="paste a code and press load to reproduce a configuration",
+        )
+        self.code.layout.width = "420px"
+        self.load_button = w.Button(description="load", icon="upload")
+        self.scenario = w.Dropdown(
+            options=[("scenarios…", None), *SCENARIOS.items()],
+            value=None,
+            layout={"width": "300px"},
+        )
+
+        self.counters = w.HTML("")
+        self.events = w.HTML("")
+
+        self._wire(debounce_s)
+        super().__init__(self._layout(), **kwargs)
+        self.refresh()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def config(self) -> Config:
+        """The current valid configuration (the charts show its run)."""
+        return self._config
+
+    @property
+    def run(self) -> Run:
+        """The run of `config`."""
+        assert self._run is not None
+        return self._run
+
+    @property
+    def off_run(self) -> Run | None:
+        """The same knobs with kernel="off": the zswap-off bar of the benchmark chart."""
+        return self._off
+
+    @property
+    def compare_runs(self) -> tuple[Run, Run] | None:
+        """In compare mode, the runs of presets A and B; else None."""
+        return self._pair
+
+    @property
+    def error(self) -> str:
+        """Why the controls' values are not applied, or ""."""
+        return self._error
+
+    @property
+    def time_s(self) -> float:
+        """The scrubber's time."""
+        return float(self._times[self.scrubber.value])
+
+    @property
+    def scenario_code(self) -> str:
+        return to_code(self._config)
+
+    def refresh(self) -> None:
+        """Apply the controls now: validate, run (or take from the cache) and redraw everything."""
+        self._debouncer.cancel()
+        try:
+            config = Config(**self._controls.values())
+        except TraitError as e:
+            self._set_error(str(e))
+            return
+        try:
+            compare = self._compare_configs(config)
+        except TraitError as e:
+            self._set_error(f"compare mode: {e}")
+            compare = None
+        else:
+            self._set_error("")
+        self._config = config
+        self._simulate(config, compare)
+
+    def set_time(self, t_s: float) -> None:
+        """Move the scrubber to the recorded step nearest t_s (inf: the end)."""
+        i = int(np.searchsorted(self._times, t_s, side="left"))
+        if (
+            i < len(self._times)
+            and i > 0
+            and abs(self._times[i - 1] - t_s) < abs(self._times[i] - t_s)
+        ):
+            i -= 1
+        self.scrubber.value = int(min(max(i, 0), len(self._times) - 1))
+
+    def load_code(self, code: str) -> None:
+        """Load a scenario code (shows the error instead if it is not valid)."""
+        try:
+            config = from_code(code)
+        except (ValueError, TraitError) as e:
+            self._set_error(f"scenario code: {e}")
+            return
+        self.load(config)
+
+    def load(self, config: Config) -> None:
+        """Set every control to config and re-run."""
+        self._controls.set_values(config, notify=False)
+        self.refresh()
+
+    # ------------------------------------------------------------------ wiring
+    def _wire(self, debounce_s: float) -> None:
+        self._debouncer = Debouncer(self.refresh, debounce_s)
+        self._controls.on_change(self._on_control)
+        self.scrubber.observe(lambda c: self._show_time(c["new"]), "value")
+        self.play.observe(self._on_play_value, "value")
+        self.play.observe(self._on_playing, "playing")
+        self.step_button.on_click(lambda _: self._step(+1))
+        self.back_button.on_click(lambda _: self._step(-1))
+        self.reset_button.on_click(lambda _: self.reset())
+        self.speed.observe(lambda _: self._apply_speed(), "value")
+        self.compare_toggle.observe(lambda _: self.refresh(), "value")
+        for dd in (self.compare_a, self.compare_b):
+            dd.observe(lambda _: self.compare_toggle.value and self.refresh(), "value")
+        self.load_button.on_click(lambda _: self.load_code(self.code.value))
+        self.scenario.observe(self._on_scenario, "value")
+
+    def _layout(self) -> list[w.Widget]:
+        c = self._controls
+        grid = w.GridBox(
+            [
+                self.figures["memory"],
+                self.figures["io"],
+                self.figures["queue"],
+                self.figures["process"],
+                self.figures["shrinker"],
+                w.HBox([self.figures[f"bench_{m}"] for m in ("elapsed", "user", "sys")]),
+                w.VBox([w.HTML("<b>counters</b>"), self.counters]),
+                w.VBox([w.HTML("<b>what happened</b>"), self.events]),
+            ],
+            layout=w.Layout(
+                grid_template_columns="repeat(auto-fit, minmax(460px, 1fr))",
+                grid_gap="4px 12px",
+                width="100%",
+            ),
+        )
+        return [
+            w.HTML("<h3 style='margin:4px 0'>zswap: the five stages of reclaim</h3>"),
+            c.main,
+            w.HBox(
+                [c.seed, self.code, self.load_button, self.scenario],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
+            c.advanced,
+            self.error_box,
+            w.HBox([self.progress, self.status]),
+            w.HBox(
+                [
+                    self.play,
+                    self.back_button,
+                    self.step_button,
+                    self.reset_button,
+                    self.speed,
+                    self.scrubber,
+                    self.time_label,
+                ],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
+            w.HBox(
+                [self.compare_toggle, self.compare_a, self.compare_b],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
+            self.stage,
+            self.figures["pool"],
+            grid,
+        ]
+
+    # ------------------------------------------------------------------ handlers
+    def _on_control(self, name: str) -> None:
+        if self._debouncer.delay_s > 0:
+            self.status.value = "<i>changed: re-running when you stop…</i>"
+        self._debouncer.schedule()
+
+    def _on_scenario(self, change: dict) -> None:
+        config = change["new"]
+        if config is None:
+            return
+        self.scenario.value = None
+        self.load(config)
+
+    def _on_play_value(self, change: dict) -> None:
+        if self.scrubber.value != change["new"]:
+            self.scrubber.value = min(change["new"], self.scrubber.max)
+
+    def _on_playing(self, change: dict) -> None:
+        if change["new"] and self.scrubber.value >= self.scrubber.max:
+            self.scrubber.value = 0
+
+    def _step(self, direction: int) -> None:
+        self.play.playing = False
+        i = self.scrubber.value
+        if direction > 0 and i >= self.scrubber.max:
+            i = 0
+        else:
+            i = min(max(i + direction * self.play.step, 0), self.scrubber.max)
+        self.scrubber.value = i
+
+    def reset(self) -> None:
+        """Back to t = 0 with the current values (re-run first if they changed)."""
+        self.play.playing = False
+        self.refresh()
+        self.scrubber.value = 0
+        self._show_time(0)
+
+    def _apply_speed(self) -> None:
+        n = max(len(self._times) - 1, 1)
+        dt = float(self._times[-1]) / n if n else 1.0
+        per_tick = self.speed.value * PLAY_INTERVAL_MS / 1000
+        if dt <= 0:
+            self.play.step, self.play.interval = 1, PLAY_INTERVAL_MS
+        elif per_tick >= dt:
+            self.play.step, self.play.interval = max(1, round(per_tick / dt)), PLAY_INTERVAL_MS
+        else:
+            self.play.step, self.play.interval = 1, round(dt / self.speed.value * 1000)
+
+    def _set_error(self, text: str) -> None:
+        self._error = text
+        self.error_box.value = _error_html(text)
+
+    # ------------------------------------------------------------------ running and drawing
+    def _compare_configs(self, config: Config) -> tuple[Config, Config] | None:
+        if not self.compare_toggle.value:
+            return None
+        return (
+            config.replace(kernel=self.compare_a.value, **_NO_OVERRIDES),
+            config.replace(kernel=self.compare_b.value, **_NO_OVERRIDES),
+        )
+
+    def _simulate(self, config: Config, compare: tuple[Config, Config] | None) -> None:
+        off = off_baseline(config)
+        wanted = [config, off, *(compare or ())]
+        missing = [c for i, c in enumerate(wanted) if c not in self.cache and c not in wanted[:i]]
+        done = [0]
+        shown = [-1]
+
+        def progress(fraction: float) -> None:
+            pct = int(100 * (done[0] + fraction) / len(missing))
+            if pct != shown[0]:
+                shown[0] = pct
+                self.progress.value = min(pct, 100)
+
+        if missing:
+            self.progress.value = 0
+            self.progress.layout.visibility = "visible"
+            self.status.value = f"<i>simulating {len(missing)} run(s)…</i>"
+        try:
+            runs = []
+            for c in wanted:
+                hit = c in self.cache
+                runs.append(self.cache.get(c, None if hit else progress))
+                if not hit:
+                    done[0] += 1
+        finally:
+            self.progress.layout.visibility = "hidden"
+        self._run, self._off = runs[0], runs[1]
+        self._pair = (runs[2], runs[3]) if compare else None
+        self.status.value = (
+            f"kernel {config.kernel}: elapsed {self._run.elapsed_s:.2f} s, "
+            f"user {self._run.user_s:.3f} s, sys {self._run.sys_s:.3f} s"
+        )
+        self._draw()
+
+    def _draw(self) -> None:
+        run = self.run
+        views = [run, *(self._pair or ())]
+        longest = max(
+            views, key=lambda r: float(r.series["t_s"][-1]) if len(r.series["t_s"]) else 0
+        )
+        self._times = run_view(longest)["x"] if len(longest.series["t_s"]) else self._times
+        last = len(self._times) - 1
+        self.charts.show(run, self._pair, self._off)
+        with self.scrubber.hold_trait_notifications():
+            self.scrubber.max = last
+            self.play.max = last
+        self.code.value = to_code(self._config)
+        self._apply_speed()
+        if self.scrubber.value != last:
+            self.scrubber.value = last  # -> _show_time
+        else:
+            self._show_time(last)
+
+    def _show_time(self, i: int) -> None:
+        if self._run is None:
+            return
+        if self.play.value != i:
+            self.play.value = i
+        last = len(self._times) - 1
+        t = float(self._times[min(i, last)])
+        self.charts.cut(np.inf if i >= last else t)
+        self.time_label.value = f"t = {t:.2f} s"
+        self.stage.value = stage_html(self.run.stage_at(t), t)
+        self.counters.value = counters_html(self.run, np.inf if i >= last else t)
+        self.events.value = events_html(self.run, np.inf if i >= last else t)
