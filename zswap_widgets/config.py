@@ -10,7 +10,6 @@ comes from.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
@@ -317,22 +316,3 @@ class Config(HasTraits):
     def __repr__(self) -> str:
         changed = ", ".join(f"{k}={v!r}" for k, v in self.to_dict(only_changed=True).items())
         return f"Config({changed})"
-
-
-@dataclass(frozen=True)
-class Knob:
-    """Read-only view of one knob's metadata, for generated controls and docs."""
-
-    name: str
-    group: str
-    description: str
-    default: Any
-    allowed: str
-
-
-def knob_table() -> list[Knob]:
-    c = Config()
-    return [
-        Knob(n, t.metadata["group"], t.metadata["description"], getattr(c, n), Config.allowed(n))
-        for n, t in Config.knobs().items()
-    ]

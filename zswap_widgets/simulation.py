@@ -161,9 +161,8 @@ class Simulation:
         self.read_wait = 0  # pages of the read the process waits for
         self.alloc_carry = 0.0  # fraction of a page of allocation budget carried over
 
-        # Threads that ran in the previous step (for the vCPU share).
+        # kswapd's state carries over from step to step.
         self.kswapd_awake = False
-        self.process_ran = True
         self._busy_cpus = 0.0  # vCPUs kswapd and the process kept busy in the last step
 
         # Accounting.
@@ -302,8 +301,9 @@ class Simulation:
                 self._zlru_push(h)
         n_stored = int(stored.sum())
         n_rej = n - n_stored
-        cnt["zswpout"] += n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
-        self.stored += n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
+        n_zswap = n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
+        cnt["zswpout"] += n_zswap
+        self.stored += n_zswap
         self.step_stores += n_stored
         if n_rej:
             self.step_rejects += n_rej
@@ -611,7 +611,7 @@ class Simulation:
         shrinking = self.shrinker in (QUEUED, RUNNING) or (
             self.shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay
         )
-        working = self.phase in (ALLOC, REACCESS) and self.process_ran
+        working = self.phase in (ALLOC, REACCESS)
         others = int(self.kswapd_awake) + int(working)
         if shrinking and self.mem_reclaim_wq:
             share = min(1.0, c.vcpus / (others + 1))
@@ -650,7 +650,6 @@ class Simulation:
             self._tag_quota = fair
             self._owner = SHRINKER
             self.shrink_worker(dt_us * shrink_share)
-        self.process_ran = used > 0 or self.phase in (ALLOC, REACCESS)
         self._advance_phase()
         self._record()
         self.t += self.dt
@@ -761,7 +760,6 @@ class Simulation:
     def result(self) -> Run:
         n = self.steps
         series = {name: a[:n].copy() for name, a in self._series.items()}
-        series["swapped_pages"] = np.asarray(series["swapped_pages"])
         end = self.alloc_end if self.alloc_end is not None else self.t
         i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
         stage = series["stage"].astype(np.int64)
