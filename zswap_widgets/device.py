@@ -40,8 +40,8 @@ class SwapDevice:
     def free_tags(self) -> int:
         return self.depth - len(self.reads) - len(self.writes) - len(self.in_service)
 
-    def submit(self, kind: int, pages: np.ndarray, now: float, owner: int = 0) -> None:
-        """Queue a request; `owner` names the submitting thread (its freed pages are its own)."""
+    def submit(self, kind: int, pages: np.ndarray, now: float, owner: int = -1) -> None:
+        """Queue a request; `owner` is the thread waiting for a page from it (-1: none)."""
         (self.reads if kind == SWAPIN else self.writes).append((kind, pages, now, owner))
         self.submitted[kind] += 1
 

@@ -55,8 +55,8 @@ MEMCG_EMPTY, MEMCG_SERVICE, MEMCG_WORKLOAD, MEMCG_OFFLINE = range(4)
 
 ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)
 
-# The threads that reclaim and submit IO.
-KSWAPD, SHRINKER, PROCESS = range(3)
+# The threads that reclaim and submit IO; NOBODY waits for the pages of most requests.
+NOBODY, KSWAPD, SHRINKER, PROCESS = range(-1, 3)
 
 
 class Simulation:
@@ -122,8 +122,9 @@ class Simulation:
         self.resident = 0  # the process's pages in RAM
         self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
         self.reading = 0  # pages allocated for swap-in reads in flight
-        # Pages the shrinker's own direct reclaim freed: a direct reclaimer gets the pages it
-        # frees (they land on its CPU's per-cpu lists), so they wait for its next writeback.
+        # Pages held for shrink_worker's next writeback folio: when free memory is at the min
+        # watermark its GFP_KERNEL allocation reclaims one SWAP_CLUSTER_MAX batch and gets one
+        # page when that batch's IO completes (the allocating process races for the rest).
         self.shrinker_pages = 0
         self._owner = KSWAPD
 
@@ -178,6 +179,7 @@ class Simulation:
         self.step_latency: list[float] = []
         self._tag_quota = 0  # device tags the running thread may still take this step
         self._tag_carry = 0.0
+        self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
 
@@ -361,7 +363,10 @@ class Simulation:
                 self.inflight += len(rej)
                 self.cnt["pswpout"] += len(rej)
                 for j in range(0, len(rej), merge):
-                    dev.submit(SWAPOUT, rej[j : j + merge], self.t, self._owner)
+                    # The worker's allocation is satisfied by one page once its batch's IO
+                    # completes; the other freed pages go to the free lists for anyone.
+                    waiter = SHRINKER if j == 0 and self._owner == SHRINKER else NOBODY
+                    dev.submit(SWAPOUT, rej[j : j + merge], self.t, waiter)
                     self._tag_quota -= 1
                     self._charge += CPU_US["submit"]
             used += self._charge
@@ -582,8 +587,8 @@ class Simulation:
             else:
                 self.where[pages] = SWAP
                 self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
-                if kind == SWAPOUT and owner == SHRINKER:
-                    self.shrinker_pages += len(pages)
+                if owner == SHRINKER and kind == SWAPOUT:
+                    self.shrinker_pages += 1
 
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:
@@ -621,15 +626,19 @@ class Simulation:
             # The vCPU time kswapd and the process actually used last step is not available.
             shrink_share = min(1.0, max(c.vcpus - self._busy_cpus, 0.0))
 
-        # Free tags are shared fairly between the threads that submit IO (sbitmap wakes
-        # waiters in turn), so no thread's place in the step order decides who gets the disk.
+        # Free tags go to the waiting threads in turn: blk_mq_get_tag sleeps on the sbitmap
+        # wait queues and each wake-up yields one tag. Reclaim's plug (blk_start_plug in
+        # shrink_lruvec, nr_ios 1) merges bios but allocates no tags in bulk, so kswapd, the
+        # process and shrink_worker each get an equal share. Fractions carry over.
         tags = self.device.free_tags
-        share_of_tags = tags / max(int(self.kswapd_awake) + int(shrinking) + int(working), 1)
-        # Whole tags per step, the fraction carried over so that each thread's long-run share
-        # is exact even when only a few requests complete per step.
-        self._tag_carry += share_of_tags
-        fair = int(self._tag_carry)
+        waiters = int(self.kswapd_awake) + int(working) + int(shrinking)
+        tag_share = tags / waiters if waiters else 0.0
+        self._tag_carry += tag_share
+        fair = int(self._tag_carry)  # kswapd's whole tags this step
         self._tag_carry -= fair
+        self._shrink_tag_carry += tag_share if shrinking else 0.0
+        shrink_tags = int(self._shrink_tag_carry)
+        self._shrink_tag_carry -= shrink_tags
         k_used = 0.0
         if self.kswapd_awake:
             target = m.high_pages - self.free_pages - self.inflight
@@ -642,12 +651,12 @@ class Simulation:
                 self.kswapd_awake = self.free_pages < m.high_pages and self.inflight > 0
         # The process allocates continuously and takes the free pages first; the shrinker's
         # folio allocation then comes from its own direct reclaim (see shrinker_pages).
-        self._tag_quota = self.device.free_tags - (fair if shrinking else 0)
+        self._tag_quota = self.device.free_tags - shrink_tags
         self._owner = PROCESS
         used = self._process(dt_us * share)
         self._busy_cpus = (k_used + used) / dt_us
         if shrinking:
-            self._tag_quota = fair
+            self._tag_quota = shrink_tags
             self._owner = SHRINKER
             self.shrink_worker(dt_us * shrink_share)
         self._advance_phase()
