@@ -113,6 +113,16 @@ class Zsmalloc:
         self._bin[handles] = -1
         self._add(bins, -1)
 
+    def free_one(self, h: int) -> None:
+        """free() of a single handle, without array overhead (the writeback path)."""
+        b = int(self._bin[h])
+        self._bin[h] = -1
+        c = int(self._count[b]) - 1
+        self._count[b] = c
+        if c % int(self._objs[b]) == 0:  # the zspage that held it is now empty
+            self.total_pages -= int(self._ppz[b])
+        self.nr_objects -= 1
+
     def objects_per_page(self) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
 
@@ -192,6 +202,9 @@ class BuddyAllocator:
             else:
                 self._list(pid)
         self.nr_objects -= len(handles)
+
+    def free_one(self, h: int) -> None:
+        self.free(np.array([h]))
 
     def objects_per_page(self) -> np.ndarray:
         """Objects on every pool page in use (for the invariant tests)."""

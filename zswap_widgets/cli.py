@@ -81,6 +81,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tutorial(args: argparse.Namespace) -> int:
+    from .tutorial import launch
+
+    return launch(args.app, args.dir, port=args.port, open_browser=not args.no_browser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zswap-widgets", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -94,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=_run)
+    t = sub.add_parser(
+        "tutorial", help="copy the tutorial notebooks to a folder and open them in Jupyter"
+    )
+    t.add_argument("--app", choices=("lab", "voila", "notebook"), default="lab")
+    t.add_argument("--dir", default=None, help="writable folder (default ~/zswap-tutorial)")
+    t.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    t.add_argument("--port", type=int, default=None)
+    t.set_defaults(func=_tutorial)
     return p
 
 

@@ -28,12 +28,16 @@ from .config import Config
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
 from .machine import PAGES_PER_MIB, Machine
+from .memcg_walk import EMPTY as MEMCG_EMPTY
+from .memcg_walk import MAX_RECLAIM_RETRIES, MemcgWalk
+from .memcg_walk import OFFLINE as MEMCG_OFFLINE
+from .memcg_walk import SERVICE as MEMCG_SERVICE
+from .memcg_walk import WORKLOAD as MEMCG_WORKLOAD
 from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
 from .results import stage_segments as _segments
 from .workload import SAMPLE_PAGES, sample_lengths
 
 SWAP_CLUSTER_MAX = 32  # include/linux/swap.h: the reclaim batch
-MAX_RECLAIM_RETRIES = 16  # mm/internal.h, reused by shrink_worker
 PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
 SERVICE_ENTRIES = 16
 ZSPAGE_SLACK = 8  # "at max" means within one zspage of max_pages  # zswap entries each non-empty service memcg holds before the run
@@ -50,8 +54,6 @@ CPU_US = {
 # Where each of the process's pages is.
 UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
 
-# Memcg kinds in the shrinker's walk.
-MEMCG_EMPTY, MEMCG_SERVICE, MEMCG_WORKLOAD, MEMCG_OFFLINE = range(4)
 
 ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)
 
@@ -77,8 +79,6 @@ class Simulation:
         self.mem_reclaim_wq = not c.patch(4)
         self.store_as_is = (c.patch(5) or k.store_incompressible_upstream) and self.enabled
         self.delay = c.shrinker_delay_ms / 1000 if c.patch(6) else 0.0
-        self.fixed_iteration = c.patch(1)
-        self.fixed_errors = c.patch(2)
         self.zero_in_swap_layer = k.zero_pages_in_swap_layer
         self.compressor = COMPRESSORS[c.compressor]
 
@@ -97,9 +97,7 @@ class Simulation:
         self.n_reaccess = min(c.reaccess_mib * PAGES_PER_MIB, n)
         services = max(c.nr_memcgs - 1 - c.empty_memcgs, 0)
         n_handles = n + services * SERVICE_ENTRIES
-        lengths, same, zero = sample_lengths(
-            c.compressor, c.compressible_fraction, c.filler, c.seed
-        )
+        lengths, same, zero = sample_lengths(c.compressor, c.compressible_fraction, c.filler)
         pick = rng.integers(0, SAMPLE_PAGES, n_handles)
         self.length = lengths[pick]
         self.same = same[pick]
@@ -146,13 +144,15 @@ class Simulation:
                 self._pool_store(hs, self._stored_lengths(hs))
                 self.service_left[i] = list(hs[::-1])
         self.stored = self.pool.nr_objects
-        self.cursor = -1  # zswap_next_shrink; -1 is the NULL before the first memcg
+        self.walk = MemcgWalk(self.memcgs, c.patch(1), c.patch(2))
+        for i, left in self.service_left.items():
+            if not left:
+                self.walk.drained(i)
+        self._one_page = np.arange(n, dtype=np.int64)  # slices of it name single pages
 
         # Shrinker state.
         self.shrinker = IDLE
         self.delay_stamp = -1e9  # zswap_shrinker_delay_start (patch 6)
-        self.failures = 0
-        self.attempts = 0
 
         # Workload state.
         self.phase = ALLOC
@@ -179,12 +179,15 @@ class Simulation:
         self.step_latency: list[float] = []
         self._tag_quota = 0  # device tags the running thread may still take this step
         self._tag_carry = 0.0
+        self._reclaim_us_per_page = CPU_US["reclaim"] + (
+            self.compressor.compress_us if self.enabled else 0.0
+        )
         self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
 
         n_steps = int(np.ceil(c.max_time_s / self.dt)) + 1
-        self._series = {name: np.zeros(min(n_steps, 1 << 16), dtype=np.float64) for name in SERIES}
+        self._rows = np.zeros((min(n_steps, 1 << 15), len(SERIES)), dtype=np.float64)
         self._stage = 1 if self.enabled else 0
 
     # ------------------------------------------------------------------ memory
@@ -253,8 +256,11 @@ class Simulation:
                 self.events.once(
                     "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
                 )
-        cand = np.arange(passed)
-        cand = cand[~stored[:passed]]
+        if passed == 0 and not self.zero_in_swap_layer:
+            # Nothing gets past the limit (stage 4): no compression, all rejected.
+            self._rejected(n, over)
+            return stored
+        cand = np.flatnonzero(~stored[:passed])
         h = ids[cand]
         if len(h):
             same = self.same[h] & ~self.zero_in_swap_layer
@@ -308,10 +314,7 @@ class Simulation:
         self.stored += n_zswap
         self.step_stores += n_stored
         if n_rej:
-            self.step_rejects += n_rej
-            self.delay_stamp = self.t  # patch 6: any reject postpones writeback
-            if self.reached_full or over:
-                self.queue_shrink()
+            self._rejected(n_rej, over)
         if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
             self.events.once(
                 "shrink_start",
@@ -319,6 +322,13 @@ class Simulation:
             )
             self.queue_shrink()
         return stored
+
+    def _rejected(self, n: int, over_limit: int) -> None:
+        """The reject path: stamp patch 6's delay, queue the shrinker if the limit was hit."""
+        self.step_rejects += n
+        self.delay_stamp = self.t  # patch 6: any reject postpones writeback
+        if self.reached_full or over_limit:
+            self.queue_shrink()
 
     def _zlru_push(self, h: np.ndarray) -> None:
         k = len(h)
@@ -332,36 +342,38 @@ class Simulation:
         self._charge += us
 
     def reclaim(self, budget_us: float, target: int) -> tuple[float, bool]:
-        """shrink_folio_list in SWAP_CLUSTER_MAX batches until `target` pages are freed or
-        in flight, the CPU budget is spent, or the device queue is full. Returns (us, blocked)."""
-        used = 0.0
-        done = 0
-        merge = self.config.swap_merge_pages
+        """shrink_folio_list over SWAP_CLUSTER_MAX batches from the LRU head, for about `target`
+        pages, within the CPU budget and the device tags this thread may take. Returns the
+        microseconds used and whether it was blocked (no pages on the LRU or no free tag)."""
         dev = self.device
-        while done < target and used < budget_us:
-            avail = self.lru_tail - self.lru_head
-            if avail <= 0:
-                return used, True
-            tags = min(dev.free_tags, self._tag_quota)
-            if tags < 1:
-                # Congested: the batch is scanned, found unwritable for now, and put back
-                # before the reclaimer throttles (reclaim_throttle) until IO completes.
-                return used + CPU_US["reclaim"] * SWAP_CLUSTER_MAX, True
-            # Isolate no more than the free tags could write if zswap rejected every page.
-            k = min(SWAP_CLUSTER_MAX, avail, tags * merge)
-            ids = self.lru[self.lru_head : self.lru_head + k]
-            self.lru_head += k
-            self._charge = CPU_US["reclaim"] * k
-            stored = self.zswap_store(ids)
-            self.resident -= k
-            n_stored = int(stored.sum())
-            if n_stored:
-                self.where[ids[stored]] = POOL
-            rej = ids[~stored]
-            if len(rej):
-                self.where[rej] = SWAPCACHE
-                self.inflight += len(rej)
-                self.cnt["pswpout"] += len(rej)
+        avail = self.lru_tail - self.lru_head
+        tags = min(dev.free_tags, self._tag_quota)
+        if avail <= 0:
+            return 0.0, True
+        if tags < 1:
+            # Congested: a batch is scanned, found unwritable for now, and put back before
+            # the reclaimer throttles (reclaim_throttle) until IO completes.
+            return CPU_US["reclaim"] * SWAP_CLUSTER_MAX, True
+        merge = self.config.swap_merge_pages
+        batch = SWAP_CLUSTER_MAX
+        per_batch = -(-batch // merge)  # requests if zswap rejected a whole batch
+        # Isolate no more than the free tags could write if zswap rejected every page.
+        by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
+        by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
+        k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
+        ids = self.lru[self.lru_head : self.lru_head + k]
+        self.lru_head += k
+        self._charge = CPU_US["reclaim"] * k
+        stored = self.zswap_store(ids)
+        self.resident -= k
+        self.where[ids] = np.where(stored, POOL, SWAPCACHE)
+        n_rej = k - int(np.count_nonzero(stored))
+        if n_rej:
+            self.inflight += n_rej
+            self.cnt["pswpout"] += n_rej
+            rejected = ~stored
+            for b in range(0, k, batch):
+                rej = ids[b : b + batch][rejected[b : b + batch]]
                 for j in range(0, len(rej), merge):
                     # The worker's allocation is satisfied by one page once its batch's IO
                     # completes; the other freed pages go to the free lists for anyone.
@@ -369,21 +381,23 @@ class Simulation:
                     dev.submit(SWAPOUT, rej[j : j + merge], self.t, waiter)
                     self._tag_quota -= 1
                     self._charge += CPU_US["submit"]
-            used += self._charge
-            done += k
-        return used, False
+        blocked = k < target and k in (avail, by_tags)
+        return self._charge, blocked
 
     # ------------------------------------------------------------------ shrink_worker
     def queue_shrink(self) -> None:
         """queue_work(shrink_wq, &zswap_shrink_work): a no-op if queued or running."""
         if self.shrinker in (IDLE, GAVE_UP):
             self.shrinker = QUEUED
-            self.failures = 0
-            self.attempts = 0
+            self.walk.restart()
 
     def shrink_worker(self, budget_us: float) -> float:
+        """shrink_worker for one step; returns the CPU microseconds it used."""
         used = 0.0
+        walk = self.walk
         dev = self.device
+        m = self.machine
+        cost = CPU_US["writeback"] + self.compressor.decompress_us
         while used < budget_us:
             if self.delay and self.t < self.delay_stamp + self.delay:
                 # Patch 6 (as intended for v3): sleep until the stamp is 500 ms old, then re-check.
@@ -393,82 +407,76 @@ class Simulation:
                 self.shrinker = IDLE
                 return used
             self.shrinker = RUNNING
-            used += CPU_US["memcg_iter"]
-            self.cursor += 1
-            if self.cursor >= len(self.memcgs):
-                # End of a full walk: mem_cgroup_iter returned NULL.
-                self.cursor = -1
-                if not self.fixed_errors or self.attempts == 0:
-                    self.failures += 1
-                self.attempts = 0
-            else:
-                kind = self.memcgs[self.cursor]
-                if kind == MEMCG_OFFLINE:
-                    if not self.fixed_iteration:
-                        self.failures += 1
-                        self.cursor = -1  # v6.10 restarts the walk from the root
-                elif kind == MEMCG_EMPTY or (
-                    kind == MEMCG_SERVICE and not self.service_left[self.cursor]
-                ):
-                    if not self.fixed_errors:
-                        self.failures += 1  # -EAGAIN from an empty LRU counts as a failure
-                else:
-                    has_page = self.shrinker_pages > 0 or self.free_pages > self.machine.min_pages
-                    if not has_page:
-                        # The GFP_KERNEL folio allocation enters direct reclaim itself.
-                        self._charge = 0.0
-                        us, _ = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
-                        used += us
-                    has_page = self.shrinker_pages > 0 or self.free_pages > self.machine.min_pages
-                    if not has_page or min(dev.free_tags, self._tag_quota) < 1:
-                        # Still no page (its reclaim IO is in flight), or the bio waits for a
-                        # tag: the worker blocks and tries the same memcg again next step.
-                        self.cursor -= 1
-                        return budget_us
-                    self.attempts += 1
-                    if self._writeback_one(self.cursor, kind):
-                        used += CPU_US["writeback"] + self.compressor.decompress_us
-                    else:
-                        self.failures += 1
-            if self.failures >= MAX_RECLAIM_RETRIES:
-                self.shrinker = GAVE_UP
-                self.events.count(
-                    "gave_up", f"shrink_worker gave up after {MAX_RECLAIM_RETRIES} failures"
-                )
-                return used
+            memcg, visits = walk.next_memcg()
+            used += visits * CPU_US["memcg_iter"]
+            if memcg < 0:
+                return self._gave_up(used)
+            if not (self.shrinker_pages > 0 or self.free_pages > m.min_pages):
+                # The GFP_KERNEL folio allocation enters direct reclaim itself.
+                self._charge = 0.0
+                us, _ = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
+                used += us
+            has_page = self.shrinker_pages > 0 or self.free_pages > m.min_pages
+            if not has_page or min(dev.free_tags, self._tag_quota) < 1:
+                # Still no page (its reclaim IO is in flight), or the bio waits for a tag:
+                # the worker blocks and tries the same memcg again next step.
+                walk.retry_later()
+                return budget_us
+            h = self._shrink_memcg(memcg)
+            if h < 0:
+                if walk.empty_lru():
+                    return self._gave_up(used)
+                continue
+            walk.attempts += 1
+            self._writeback_entry(h)
+            used += cost
         return used
 
-    def _writeback_one(self, memcg: int, kind: int) -> bool:
-        """shrink_memcg walks one entry: zswap_writeback_entry on the LRU head."""
-        if kind == MEMCG_SERVICE:
-            h = np.array([self.service_left[memcg].pop()])
-        else:
-            h = self._zlru_pop()
-            if h is None:
-                return False
-        self.pool.free(h)
+    def _gave_up(self, used: float) -> float:
+        self.shrinker = GAVE_UP
+        self.events.count("gave_up", f"shrink_worker gave up after {MAX_RECLAIM_RETRIES} failures")
+        return used
+
+    def _shrink_memcg(self, memcg: int) -> int:
+        """shrink_memcg walks one entry of the memcg's zswap LRU: its handle, or -1 if empty."""
+        if self.memcgs[memcg] == MEMCG_SERVICE:
+            left = self.service_left[memcg]
+            h = left.pop()
+            if not left:
+                self.walk.drained(memcg)
+            return h
+        return self._zlru_pop()
+
+    def _writeback_entry(self, h: int) -> None:
+        """zswap_writeback_entry: a new swap-cache folio, the entry freed, one 4 KiB write."""
+        self.pool.free_one(h)
         self.stored -= 1
-        self.cnt["written_back_pages"] += 1
-        self.cnt["zswpwb"] += 1
-        self.cnt["pswpout"] += 1
+        cnt = self.cnt
+        cnt["written_back_pages"] += 1
+        cnt["zswpwb"] += 1
+        cnt["pswpout"] += 1
         self.inflight += 1  # the new swap-cache folio, freed when the write completes
         if self.shrinker_pages:
             self.shrinker_pages -= 1
-        if h[0] < self.n_pages:
+        if h < self.n_pages:
             self.where[h] = SWAPCACHE
-        self.device.submit(WRITEBACK, h if h[0] < self.n_pages else h[:0], self.t, SHRINKER)
+            pages = self._one_page[h : h + 1]
+        else:  # a service memcg's page: not one of the process's pages
+            pages = self._one_page[:0]
+        self.device.submit(WRITEBACK, pages, self.t, SHRINKER)
         self._tag_quota -= 1
         self.events.once("writeback", "shrink_worker wrote the first entry back")
-        return True
 
-    def _zlru_pop(self) -> np.ndarray | None:
+    def _zlru_pop(self) -> int:
+        """The oldest live entry of the workload memcg's zswap LRU, or -1."""
+        zlru, zpos, where = self.zlru, self.zpos, self.where
         while self.zhead < self.ztail:
-            h = int(self.zlru[self.zhead])
             pos = self.zhead
+            h = int(zlru[pos])
             self.zhead += 1
-            if self.where[h] == POOL and self.zpos[h] == pos:
-                return np.array([h])
-        return None
+            if where[h] == POOL and zpos[h] == pos:
+                return h
+        return -1
 
     # ------------------------------------------------------------------ workload
     def _process(self, budget_us: float) -> float:
@@ -700,38 +708,38 @@ class Simulation:
         return 1
 
     def _record(self) -> None:
+        """One row of the series (in SERIES order) for this step."""
         i = self.steps
-        s = self._series
-        if i >= len(s["t_s"]):
-            for name in s:
-                s[name] = np.concatenate((s[name], np.zeros_like(s[name])))
+        if i >= len(self._rows):
+            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
         self._stage = self._current_stage()
         dev = self.device
         lat = self.step_latency
-        for name, value in (
-            ("t_s", self.t),
-            ("pool_pages", self.pool.total_pages),
-            ("max_pages", self.max_pages),
-            ("shrink_start_pages", self.shrink_start_pages),
-            ("accept_pages", self.accept_pages),
-            ("stored_pages", self.stored),
-            ("free_pages", self.free_pages),
-            ("resident_pages", self.resident),
-            ("swapcache_pages", self.inflight + self.reading),
-            ("swapped_pages", self.cnt["pswpout"] - self.cnt["pswpin"]),
-            ("swapout_ops", dev.submitted[SWAPOUT]),
-            ("writeback_ops", dev.submitted[WRITEBACK]),
-            ("swapin_ops", dev.submitted[SWAPIN]),
-            ("queue_depth", dev.busy),
-            ("io_latency_ms", sum(lat) / len(lat) * 1000 if lat else np.nan),
-            ("stall_ms", self.step_stall / 1000),
-            ("user_s", self.user_s),
-            ("sys_s", self.sys_s),
-            ("shrinker_state", self.shrinker),
-            ("rejections", self.step_rejects),
-            ("stage", self._stage),
-        ):
-            s[name][i] = value
+        cnt = self.cnt
+        submitted = dev.submitted
+        self._rows[i] = (
+            self.t,
+            self.pool.total_pages,
+            self.max_pages,
+            self.shrink_start_pages,
+            self.accept_pages,
+            self.stored,
+            self.free_pages,
+            self.resident,
+            self.inflight + self.reading,
+            cnt["pswpout"] - cnt["pswpin"],
+            submitted[SWAPOUT],
+            submitted[WRITEBACK],
+            submitted[SWAPIN],
+            dev.busy,
+            sum(lat) / len(lat) * 1000 if lat else np.nan,
+            self.step_stall / 1000,
+            self.user_s,
+            self.sys_s,
+            self.shrinker,
+            self.step_rejects,
+            self._stage,
+        )
 
     # ------------------------------------------------------------------ API
     @property
@@ -768,7 +776,7 @@ class Simulation:
 
     def result(self) -> Run:
         n = self.steps
-        series = {name: a[:n].copy() for name, a in self._series.items()}
+        series = {name: self._rows[:n, k].copy() for k, name in enumerate(SERIES)}
         end = self.alloc_end if self.alloc_end is not None else self.t
         i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
         stage = series["stage"].astype(np.int64)
