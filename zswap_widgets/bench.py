@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 
 from .config import Config
@@ -22,16 +25,34 @@ def bench_config(kernel: str, seed: int = 0, **changes) -> Config:
     return Config(kernel=kernel, seed=seed, idle_s=0.0, **changes)
 
 
-def run_bench(runs: int = 10, kernels=BENCH_KERNELS, **changes) -> dict[str, dict]:
-    """Mean elapsed/user/sys and the last run's counters per kernel, over `runs` seeds."""
+def _elapsed_user_sys(args: tuple[str, int, dict]) -> tuple[float, float, float, dict]:
+    kernel, seed, changes = args
+    r = simulate(bench_config(kernel, seed, **changes))
+    return r.elapsed_s, r.user_s, r.sys_s, r.counters
+
+
+def run_bench(
+    runs: int = 10, kernels=BENCH_KERNELS, workers: int | None = None, **changes
+) -> dict[str, dict]:
+    """Mean elapsed/user/sys and the last run's counters per kernel, over `runs` seeds.
+
+    Runs are independent, so they are spread over `workers` processes (default: one per CPU).
+    """
+    jobs = [(k, seed, changes) for k in kernels for seed in range(runs)]
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_elapsed_user_sys, jobs))
+    else:
+        results = [_elapsed_user_sys(job) for job in jobs]
     out = {}
-    for k in kernels:
-        results = [simulate(bench_config(k, seed, **changes)) for seed in range(runs)]
+    for i, k in enumerate(kernels):
+        mine = results[i * runs : (i + 1) * runs]
         out[k] = {
-            "elapsed_s": float(np.mean([r.elapsed_s for r in results])),
-            "user_s": float(np.mean([r.user_s for r in results])),
-            "sys_s": float(np.mean([r.sys_s for r in results])),
-            "counters": results[-1].counters,
+            "elapsed_s": float(np.mean([r[0] for r in mine])),
+            "user_s": float(np.mean([r[1] for r in mine])),
+            "sys_s": float(np.mean([r[2] for r in mine])),
+            "counters": mine[-1][3],
         }
     return out
 
