@@ -15,6 +15,7 @@ from typing import Any
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
 
 from .compressors import available_compressors
+from .costs import CPU_US
 from .kernels import KERNELS, PATCH_TITLES, KernelPreset
 
 GROUPS = ("zswap", "patches", "machine", "swap device", "workload", "cgroups", "simulation")
@@ -108,6 +109,14 @@ class Config(HasTraits):
         21, 0, 65536, "machine", "memory other processes use before the run", "MiB"
     )
     vcpus = _int(2, 1, 64, "machine", "virtual CPUs shared by the process, kswapd and the shrinker")
+    cpu_speed = _float(
+        1.0,
+        0.05,
+        4.0,
+        "machine",
+        "CPU speed relative to a modern x86 core (0.25: the emulated CPU of the 6.12 traces)",
+        step=0.05,
+    )
     watermark_scale_factor = _int(
         10, 1, 3000, "machine", "vm.watermark_scale_factor: low/high watermark spacing", "1/10000"
     )
@@ -133,6 +142,13 @@ class Config(HasTraits):
     swap_queue_depth = _int(
         128, 1, 4096, "swap device", "nr_requests: a full queue blocks the submitter", "requests"
     )
+    merge_queued_writes = _knob(
+        Bool,
+        False,
+        "swap device",
+        "adjacent writes waiting at the device merge into one request (QEMU's virtio-blk does; "
+        "a cloud disk's host-side throttle counts each request)",
+    )
     write_expire_ms = _int(
         5000, 10, 60000, "swap device", "mq-deadline write_expire: reads go first until then", "ms"
     )
@@ -154,7 +170,7 @@ class Config(HasTraits):
         "the compressible part: text-like words, one repeated byte, or zeros",
     )
     alloc_rate_mib_s = _int(
-        1700, 1, 1950, "workload", "allocation speed with free memory at hand", "MiB/s"
+        1700, 1, 100_000, "workload", "allocation speed with free memory at hand", "MiB/s"
     )
     idle_s = _float(15.0, 0.0, 600.0, "workload", "idle tail after the allocation", "s", step=0.5)
     reaccess_mib = _int(
@@ -204,7 +220,11 @@ class Config(HasTraits):
         if isinstance(t, Enum):
             return "one of " + ", ".join(map(str, t.values))
         if isinstance(t, Bool):
-            return "true, false or None (follow the kernel preset)"
+            return (
+                "true, false or None (follow the kernel preset)"
+                if t.allow_none
+                else "true or false"
+            )
         unit = f" {m['unit']}" if m.get("unit") else ""
         return f"a number from {m['min']} to {m['max']}{unit}"
 
@@ -264,6 +284,17 @@ class Config(HasTraits):
                 v[name],
                 f"empty_memcgs ({v['empty_memcgs']}) must be less than nr_memcgs "
                 f"({v['nr_memcgs']}): the workload's own memcg is never empty",
+            )
+        fault_us = CPU_US["fault"] / v["cpu_speed"]
+        page_us = 1e6 / (v["alloc_rate_mib_s"] * 256)
+        if page_us <= fault_us:
+            name = "cpu_speed" if "cpu_speed" in (pending or {}) else "alloc_rate_mib_s"
+            self._fail(
+                name,
+                v[name],
+                f"alloc_rate_mib_s ({v['alloc_rate_mib_s']}) leaves {page_us:.2f} us per page, "
+                f"less than the page fault's {fault_us:.2f} us at cpu_speed {v['cpu_speed']}; "
+                f"allowed: alloc_rate_mib_s below {1e6 / (fault_us * 256):.0f}",
             )
         ram = v["ram_mib"] - v["kernel_reserved_mib"]
         if ram < 64 or v["baseline_used_mib"] > ram - 32:

@@ -3,7 +3,8 @@
 Requests are served by two token buckets (operations and bytes, refilled every step, as a cloud
 disk's throttle does), reads ahead of writes as mq-deadline does until the oldest write has waited
 `write_expire_ms`. A request holds one of `swap_queue_depth` tags from submission to completion; a
-submitter that finds no free tag blocks (the model retries on the next step).
+submitter that finds no free tag blocks (the model retries on the next step). Optionally,
+adjacent queued writes merge (`merge_queued_writes`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from .compressors import PAGE_SIZE
 
 SWAPOUT, WRITEBACK, SWAPIN = 0, 1, 2
+MAX_REQUEST_PAGES = 128  # max_sectors_kb 512: the largest merged request
 
 
 class SwapDevice:
@@ -29,7 +31,8 @@ class SwapDevice:
         self.reads: deque = deque()
         self.writes: deque = deque()
         self.in_service: deque = deque()  # (done_t, kind, pages, submit_t), done_t ascending
-        self.submitted = [0, 0, 0]  # requests submitted, by kind, in the current step
+        self.merge_queued = c.merge_queued_writes
+        self.served = [0, 0, 0]  # requests the device started, by kind, in the current step
 
     @property
     def busy(self) -> int:
@@ -41,9 +44,23 @@ class SwapDevice:
         return self.depth - len(self.reads) - len(self.writes) - len(self.in_service)
 
     def submit(self, kind: int, pages: np.ndarray, now: float, owner: int = -1) -> None:
-        """Queue a request; `owner` is the thread waiting for a page from it (-1: none)."""
-        (self.reads if kind == SWAPIN else self.writes).append((kind, pages, now, owner))
-        self.submitted[kind] += 1
+        """Queue a request; `owner` is the thread waiting for a page from it (-1: none).
+
+        With merge_queued_writes, a write whose first page follows the last page of the newest
+        queued write of the same kind joins it (pages stand for swap slots, allocated in LRU
+        order), as QEMU's virtio-blk merges adjacent requests before its throttle counts them."""
+        writes = self.writes
+        if kind != SWAPIN and self.merge_queued and writes and len(pages):
+            k0, p0, t0, o0 = writes[-1]
+            if (
+                k0 == kind
+                and len(p0)
+                and p0[-1] + 1 == pages[0]
+                and len(p0) + len(pages) <= MAX_REQUEST_PAGES
+            ):
+                writes[-1] = (kind, np.concatenate((p0, pages)), t0, o0 if o0 >= 0 else owner)
+                return
+        (self.reads if kind == SWAPIN else writes).append((kind, pages, now, owner))
 
     def serve(self, now: float) -> None:
         """Start the requests the step's tokens allow; they complete after the base latency."""
@@ -59,6 +76,7 @@ class SwapDevice:
                 kind, pages, t0, owner = writes.popleft()
             self._ops -= 1
             self._bytes -= max(len(pages), 1) * PAGE_SIZE
+            self.served[kind] += 1
             self.in_service.append((now + self.latency, kind, pages, t0, owner))
 
     def complete(self, now: float) -> list[tuple[int, np.ndarray, float, int]]:

@@ -35,9 +35,9 @@ SERIES = (
     "resident_pages",  # the allocating process's pages in RAM
     "swapcache_pages",  # pages under write IO (reclaim swap-out and writeback folios)
     "swapped_pages",  # the process's pages on the swap device
-    "swapout_ops",  # write requests submitted by reclaim (rejected or zswap-off pages)
-    "writeback_ops",  # write requests submitted by zswap writeback (one page each)
-    "swapin_ops",  # read requests
+    "swapout_ops",  # write requests the device served for reclaim (rejected or zswap-off pages)
+    "writeback_ops",  # write requests the device served for zswap writeback (one page each)
+    "swapin_ops",  # read requests the device served
     "queue_depth",  # requests queued or in service at the device
     "io_latency_ms",  # mean latency of requests completed in the step (NaN if none)
     "stall_ms",  # time the allocating process spent blocked in the step

@@ -25,6 +25,7 @@ import numpy as np
 from .allocators import make_allocator
 from .compressors import COMPRESSORS, EINVAL, PAGE_SIZE
 from .config import Config
+from .costs import CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
 from .machine import PAGES_PER_MIB, Machine
@@ -42,14 +43,6 @@ PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
 SERVICE_ENTRIES = 16
 ZSPAGE_SLACK = 8  # "at max" means within one zspage of max_pages  # zswap entries each non-empty service memcg holds before the run
 
-# CPU cost of kernel work in microseconds (modern x86 core; see README "Calibration").
-CPU_US = {
-    "fault": 2.0,  # anonymous page fault in a VM: zero a 4 KiB page and map it
-    "reclaim": 1.5,  # shrink_folio_list per page: isolate, unmap, add to swap cache
-    "submit": 2.0,  # build and submit one bio
-    "memcg_iter": 0.5,  # one step of shrink_worker's memcg walk
-    "writeback": 3.0,  # zswap_writeback_entry without decompression: folio alloc, xarray, bio
-}
 
 # Where each of the process's pages is.
 UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
@@ -179,8 +172,12 @@ class Simulation:
         self.step_latency: list[float] = []
         self._tag_quota = 0  # device tags the running thread may still take this step
         self._tag_carry = 0.0
-        self._reclaim_us_per_page = CPU_US["reclaim"] + (
-            self.compressor.compress_us if self.enabled else 0.0
+        # CPU costs on this machine: the x86 figures divided by cpu_speed.
+        self.cpu = {name: us / c.cpu_speed for name, us in CPU_US.items()}
+        self.compress_us = self.compressor.compress_us / c.cpu_speed
+        self.decompress_us = self.compressor.decompress_us / c.cpu_speed
+        self._reclaim_us_per_page = self.cpu["reclaim"] + (
+            self.compress_us if self.enabled else 0.0
         )
         self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
@@ -243,8 +240,10 @@ class Simulation:
             passed = min(passed, n)
         over = n - passed
         if over:
-            # Limit rejections; pool_limit_hit counts those made at or above max (the whole rest).
-            cnt["pool_limit_hit"] += over
+            # zswap_check_limits counts pool_limit_hit only at or above max; rejections in the
+            # hysteresis band (below max, reached_full still set) are counted nowhere.
+            if total >= self.max_pages or passed:
+                cnt["pool_limit_hit"] += over
             self.step_limit_rejects += over
             if self.hysteresis:
                 if not self.reached_full:
@@ -272,7 +271,7 @@ class Simulation:
                 cnt["same_filled_pages"] += n_same
                 cand, h = cand[~same], h[~same]
             lengths = self.length[h]
-            self.sys_cost(len(h) * self.compressor.compress_us)
+            self.sys_cost(len(h) * self.compress_us)
             failed = lengths < 0
             if self.store_as_is:
                 lengths = np.where(failed, PAGE_SIZE, lengths)
@@ -353,7 +352,7 @@ class Simulation:
         if tags < 1:
             # Congested: a batch is scanned, found unwritable for now, and put back before
             # the reclaimer throttles (reclaim_throttle) until IO completes.
-            return CPU_US["reclaim"] * SWAP_CLUSTER_MAX, True
+            return self.cpu["reclaim"] * SWAP_CLUSTER_MAX, True
         merge = self.config.swap_merge_pages
         batch = SWAP_CLUSTER_MAX
         per_batch = -(-batch // merge)  # requests if zswap rejected a whole batch
@@ -363,7 +362,7 @@ class Simulation:
         k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
         ids = self.lru[self.lru_head : self.lru_head + k]
         self.lru_head += k
-        self._charge = CPU_US["reclaim"] * k
+        self._charge = self.cpu["reclaim"] * k
         stored = self.zswap_store(ids)
         self.resident -= k
         self.where[ids] = np.where(stored, POOL, SWAPCACHE)
@@ -380,7 +379,7 @@ class Simulation:
                     waiter = SHRINKER if j == 0 and self._owner == SHRINKER else NOBODY
                     dev.submit(SWAPOUT, rej[j : j + merge], self.t, waiter)
                     self._tag_quota -= 1
-                    self._charge += CPU_US["submit"]
+                    self._charge += self.cpu["submit"]
         blocked = k < target and k in (avail, by_tags)
         return self._charge, blocked
 
@@ -397,7 +396,7 @@ class Simulation:
         walk = self.walk
         dev = self.device
         m = self.machine
-        cost = CPU_US["writeback"] + self.compressor.decompress_us
+        cost = self.cpu["writeback"] + self.decompress_us
         while used < budget_us:
             if self.delay and self.t < self.delay_stamp + self.delay:
                 # Patch 6 (as intended for v3): sleep until the stamp is 500 ms old, then re-check.
@@ -408,7 +407,7 @@ class Simulation:
                 return used
             self.shrinker = RUNNING
             memcg, visits = walk.next_memcg()
-            used += visits * CPU_US["memcg_iter"]
+            used += visits * self.cpu["memcg_iter"]
             if memcg < 0:
                 return self._gave_up(used)
             if not (self.shrinker_pages > 0 or self.free_pages > m.min_pages):
@@ -488,7 +487,7 @@ class Simulation:
             self.step_stall = self.dt * 1e6
             return 0.0
         per_page = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
-        user_per_page = per_page - CPU_US["fault"]
+        user_per_page = per_page - self.cpu["fault"]
         if self.phase == ALLOC:
             end = self.n_pages
         elif self.phase == REACCESS:
@@ -520,7 +519,7 @@ class Simulation:
                     break
             used += can * per_page
             self.user_s += can * user_per_page / 1e6
-            self.sys_s += can * CPU_US["fault"] / 1e6
+            self.sys_s += can * self.cpu["fault"] / 1e6
             if self.free_pages < m.low_pages:
                 self.kswapd_awake = True
         self.step_stall = max(self.dt * 1e6 - used, 0.0)
@@ -556,7 +555,7 @@ class Simulation:
 
     def _zswap_load(self, i: int) -> None:
         h = np.array([i])
-        self.sys_s += self.compressor.decompress_us / 1e6
+        self.sys_s += self.decompress_us / 1e6
         if self.stored_length[i] > 0:
             self.pool.free(h)
         self.stored -= 1
@@ -578,7 +577,7 @@ class Simulation:
         self.read_wait = len(ids)
         self.cnt["pswpin"] += len(ids)
         self.device.submit(SWAPIN, ids, self.t, PROCESS)
-        self.sys_s += CPU_US["submit"] / 1e6
+        self.sys_s += self.cpu["submit"] / 1e6
 
     # ------------------------------------------------------------------ device completions
     def _complete_io(self) -> None:
@@ -613,7 +612,7 @@ class Simulation:
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
         self.step_latency = []
         self.step_stall = 0.0
-        self.device.submitted = [0, 0, 0]
+        self.device.served = [0, 0, 0]
         self._complete_io()
 
         # vCPU shares: the runnable threads split the vCPUs. Without patch 4 the shrinker's
@@ -716,7 +715,7 @@ class Simulation:
         dev = self.device
         lat = self.step_latency
         cnt = self.cnt
-        submitted = dev.submitted
+        served = dev.served
         self._rows[i] = (
             self.t,
             self.pool.total_pages,
@@ -728,9 +727,9 @@ class Simulation:
             self.resident,
             self.inflight + self.reading,
             cnt["pswpout"] - cnt["pswpin"],
-            submitted[SWAPOUT],
-            submitted[WRITEBACK],
-            submitted[SWAPIN],
+            served[SWAPOUT],
+            served[WRITEBACK],
+            served[SWAPIN],
             dev.busy,
             sum(lat) / len(lat) * 1000 if lat else np.nan,
             self.step_stall / 1000,
