@@ -110,6 +110,7 @@ class Simulation:
         self.device = SwapDevice(c, self.dt)
 
         # Memory accounting in pages.
+        self._usable_pages = m.total_pages - m.baseline_pages
         self.resident = 0  # the process's pages in RAM
         self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
         self.reading = 0  # pages allocated for swap-in reads in flight
@@ -194,10 +195,8 @@ class Simulation:
 
     @property
     def free_pages(self) -> int:
-        m = self.machine
         return (
-            m.total_pages
-            - m.baseline_pages
+            self._usable_pages
             - self.pool.total_pages
             - self.resident
             - self.inflight
@@ -365,14 +364,16 @@ class Simulation:
         self._charge = self.cpu["reclaim"] * k
         stored = self.zswap_store(ids)
         self.resident -= k
-        self.where[ids] = np.where(stored, POOL, SWAPCACHE)
         n_rej = k - int(np.count_nonzero(stored))
+        self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
         if n_rej:
             self.inflight += n_rej
             self.cnt["pswpout"] += n_rej
-            rejected = ~stored
+            rejected = None if n_rej == k else ~stored
             for b in range(0, k, batch):
-                rej = ids[b : b + batch][rejected[b : b + batch]]
+                rej = ids[b : b + batch]
+                if rejected is not None:
+                    rej = rej[rejected[b : b + batch]]
                 for j in range(0, len(rej), merge):
                     # The worker's allocation is satisfied by one page once its batch's IO
                     # completes; the other freed pages go to the free lists for anyone.
@@ -600,10 +601,45 @@ class Simulation:
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:
         """Advance the model by n time steps."""
-        for _ in range(n):
-            if self.phase == DONE:
-                return
-            self._step()
+        while n > 0 and self.phase != DONE:
+            quiet = self._quiet_steps(n)
+            if quiet:
+                self._skip(quiet)
+                n -= quiet
+            else:
+                self._step()
+                n -= 1
+
+    def _quiet_steps(self, n: int) -> int:
+        """How many of the next n steps are certain to change nothing but the clock: idle
+        process, empty device, kswapd asleep and the shrinker idle or sleeping for the delay."""
+        if self.phase != IDLE_TAIL or self.kswapd_awake or self.device.busy:
+            return 0
+        if self.shrinker == SLEEPING:
+            until = self.delay_stamp + self.delay
+        elif self.shrinker in (IDLE, GAVE_UP):
+            until = self.idle_end
+        else:
+            return 0
+        until = min(until, self.idle_end, self.config.max_time_s)
+        return max(min(int((until - self.t) / self.dt) - 1, n), 0)
+
+    def _skip(self, k: int) -> None:
+        """Record k quiet steps at once: the last row repeated with the clock advanced."""
+        i = self.steps
+        while i + k > len(self._rows):
+            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
+        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_latency = []
+        self.step_stall = self.dt * 1e6 if self.phase in (ALLOC, REACCESS) else 0.0
+        self.device.served = [0, 0, 0]
+        self._record()  # the row of a step in which nothing happened
+        self._rows[i : i + k] = self._rows[i]
+        self._rows[i : i + k, 0] = self.t + self.dt * np.arange(k)
+        self.t += self.dt * k
+        self.steps += k
+        if self.t >= self.config.max_time_s - 1e-9:
+            self.phase = DONE
 
     def _step(self) -> None:
         c = self.config
