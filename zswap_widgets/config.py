@@ -170,7 +170,7 @@ class Config(HasTraits):
         "the compressible part: text-like words, one repeated byte, or zeros",
     )
     alloc_rate_mib_s = _int(
-        1700, 1, 100_000, "workload", "allocation speed with free memory at hand", "MiB/s"
+        1700, 1, 10_000, "workload", "allocation speed with free memory at hand", "MiB/s"
     )
     idle_s = _float(15.0, 0.0, 600.0, "workload", "idle tail after the allocation", "s", step=0.5)
     reaccess_mib = _int(

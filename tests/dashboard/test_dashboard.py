@@ -35,12 +35,14 @@ NEW_VALUES = {
     "kernel_reserved_mib": 20,
     "baseline_used_mib": 30,
     "vcpus": 1,
+    "cpu_speed": 2.0,
     "watermark_scale_factor": 500,
     "swap_iops": 500,
     "swap_bandwidth_mib_s": 10,
     "swap_latency_ms": 20.0,
     "swap_merge_pages": 1,
     "swap_queue_depth": 4,
+    "merge_queued_writes": True,
     "write_expire_ms": 10,
     "alloc_mib": 128,
     "compressible_fraction": 0.25,
@@ -205,7 +207,7 @@ def _random_value(rng: random.Random, name: str, trait) -> object:
     if isinstance(trait, Enum):
         return rng.choice(list(trait.values))
     if isinstance(trait, Bool):
-        return rng.choice([None, True, False])
+        return rng.choice([None, True, False] if trait.allow_none else [True, False])
     if isinstance(trait, Int):
         v = rng.randint(m["min"], m["max"])
         return rng.choice([None, v]) if trait.allow_none else v

@@ -183,6 +183,8 @@ def make_control(name: str, trait: Any) -> w.Widget:
         )
     if isinstance(trait, Bool) and name.startswith("patch"):
         return PatchToggle(int(name[len("patch") :]), trait)
+    if isinstance(trait, Bool):
+        return w.Checkbox(description=name, tooltip=tip, indent=False, style=STYLE)
     if isinstance(trait, Int) and trait.allow_none:
         return OptionalIntSlider(name, trait, "automatic value; untick to set it")
     if isinstance(trait, Int):
