@@ -30,11 +30,13 @@ def median_wall(config, repeats: int) -> float:
 
 def peak_rss_mib(kernel: str) -> float:
     """Peak resident memory of a fresh process that runs one full-scale bench run."""
+    # VmHWM of the new process image (ru_maxrss would carry over the forking parent's peak).
     code = (
-        "import resource; from zswap_widgets import simulate;"
+        "from zswap_widgets import simulate;"
         "from zswap_widgets.bench import bench_config;"
         f"simulate(bench_config({kernel!r}));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
+        "print(int(hwm.split()[1]) / 1024)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
