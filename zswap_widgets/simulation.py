@@ -107,6 +107,9 @@ class Simulation:
         self.zhead = self.ztail = 0
 
         self.pool = make_allocator(c.allocator, n_handles, k.nr_zpools, rng)
+        # Average pool pages each page would cost, for the limit check of a batch.
+        self._obj_cost = self.pool.pages_per_object(self._stored_lengths(np.arange(n)))
+        self._max_obj_cost = float(self._obj_cost.max(initial=0.0))
         self.device = SwapDevice(c, self.dt)
 
         # Memory accounting in pages.
@@ -177,6 +180,11 @@ class Simulation:
         self.cpu = {name: us / c.cpu_speed for name, us in CPU_US.items()}
         self.compress_us = self.compressor.compress_us / c.cpu_speed
         self.decompress_us = self.compressor.decompress_us / c.cpu_speed
+        # Config values read in the step loop, as plain attributes.
+        self._merge = c.swap_merge_pages
+        self._vcpus = c.vcpus
+        self._max_time = c.max_time_s
+        self._page_us = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
         self._reclaim_us_per_page = self.cpu["reclaim"] + (
             self.compress_us if self.enabled else 0.0
         )
@@ -232,9 +240,10 @@ class Simulation:
                 )
         if (self.hysteresis and self.reached_full) or total >= self.max_pages:
             passed = 0
+        elif total + n * self._max_obj_cost < self.max_pages:
+            passed = n  # the whole batch fits below max whatever it compresses to
         else:
-            lengths = self._stored_lengths(ids)
-            cost = np.cumsum(self.pool.pages_per_object(np.minimum(lengths, PAGE_SIZE)))
+            cost = np.cumsum(self._obj_cost[ids])
             passed = int(np.searchsorted(cost, self.max_pages - total, side="left")) + 1
             passed = min(passed, n)
         over = n - passed
@@ -352,7 +361,7 @@ class Simulation:
             # Congested: a batch is scanned, found unwritable for now, and put back before
             # the reclaimer throttles (reclaim_throttle) until IO completes.
             return self.cpu["reclaim"] * SWAP_CLUSTER_MAX, True
-        merge = self.config.swap_merge_pages
+        merge = self._merge
         batch = SWAP_CLUSTER_MAX
         per_batch = -(-batch // merge)  # requests if zswap rejected a whole batch
         # Isolate no more than the free tags could write if zswap rejected every page.
@@ -487,7 +496,7 @@ class Simulation:
         if self.read_wait:
             self.step_stall = self.dt * 1e6
             return 0.0
-        per_page = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
+        per_page = self._page_us
         user_per_page = per_page - self.cpu["fault"]
         if self.phase == ALLOC:
             end = self.n_pages
@@ -662,12 +671,12 @@ class Simulation:
         working = self.phase in (ALLOC, REACCESS)
         others = int(self.kswapd_awake) + int(working)
         if shrinking and self.mem_reclaim_wq:
-            share = min(1.0, c.vcpus / (others + 1))
+            share = min(1.0, self._vcpus / (others + 1))
             shrink_share = share
         else:
-            share = min(1.0, c.vcpus / max(others, 1))
+            share = min(1.0, self._vcpus / max(others, 1))
             # The vCPU time kswapd and the process actually used last step is not available.
-            shrink_share = min(1.0, max(c.vcpus - self._busy_cpus, 0.0))
+            shrink_share = min(1.0, max(self._vcpus - self._busy_cpus, 0.0))
 
         # Free tags go to the waiting threads in turn: blk_mq_get_tag sleeps on the sbitmap
         # wait queues and each wake-up yields one tag. Reclaim's plug (blk_start_plug in
@@ -706,7 +715,7 @@ class Simulation:
         self._record()
         self.t += self.dt
         self.steps += 1
-        if self.t >= c.max_time_s - 1e-9:
+        if self.t >= self._max_time - 1e-9:
             self.phase = DONE
 
     def _advance_phase(self) -> None:
