@@ -93,12 +93,11 @@ class Zsmalloc:
         return lengths <= PAGE_SIZE
 
     def _add(self, bins: np.ndarray, sign: int) -> None:
-        bc = np.bincount(bins, minlength=len(self._count))
-        nz = bc.nonzero()[0]
+        nz, added = np.unique(bins, return_counts=True)
         counts = self._count[nz]
         objs = self._objs[nz]
         old = -(-counts // objs)
-        counts = counts + sign * bc[nz]
+        counts = counts + sign * added
         self._count[nz] = counts
         self.total_pages += int(((-(-counts // objs) - old) * self._ppz[nz]).sum())
         self.nr_objects += sign * len(bins)
