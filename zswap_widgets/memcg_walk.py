@@ -108,6 +108,17 @@ class MemcgWalk:
             return j, visits
         return -1, visits
 
+    def only_candidate(self, memcg: int) -> bool:
+        """Whether a full walk from `memcg` comes back to it without a failure: it is the only
+        memcg with entries, patch 2 skips the empty ones, and no offline memcg restarts the
+        walk (patch 1, or none offline)."""
+        return (
+            self.fixed_errors
+            and (self.fixed_iteration or not self._offline_at)
+            and len(self.candidates) == 1
+            and self.candidates[0] == memcg
+        )
+
     def empty_lru(self) -> bool:
         """The memcg at the cursor had nothing to write back; True if the worker must stop."""
         return not self.fixed_errors and self._fail(1)

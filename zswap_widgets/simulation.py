@@ -142,6 +142,7 @@ class Simulation:
                 self.service_left[i] = list(hs[::-1])
         self.stored = self.pool.nr_objects
         self.walk = MemcgWalk(self.memcgs, c.patch(1), c.patch(2))
+        self._workload_memcg = self.memcgs.index(MEMCG_WORKLOAD)
         for i, left in self.service_left.items():
             if not left:
                 self.walk.drained(i)
@@ -416,6 +417,11 @@ class Simulation:
                 self.shrinker = IDLE
                 return used
             self.shrinker = RUNNING
+            if walk.cursor == self._workload_memcg and walk.only_candidate(walk.cursor):
+                run = self._writeback_cycles(budget_us - used)
+                if run:
+                    used += run
+                    continue
             memcg, visits = walk.next_memcg()
             used += visits * self.cpu["memcg_iter"]
             if memcg < 0:
@@ -440,6 +446,33 @@ class Simulation:
             self._writeback_entry(h)
             used += cost
         return used
+
+    def _writeback_cycles(self, budget_us: float) -> float:
+        """The common case, in one go: the workload's memcg is the only one with entries and
+        the cursor rests on it, so each iteration is one full walk back to it (no failures)
+        and one writeback. Returns the microseconds used, 0 if it could not start."""
+        m = self.machine
+        per_entry = (
+            (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
+            + self.cpu["writeback"]
+            + self.decompress_us
+        )
+        n = min(
+            int(budget_us / per_entry) + 1,
+            self.device.free_tags,
+            self._tag_quota,
+            self.shrinker_pages + max(self.free_pages - m.min_pages, 0),
+        )
+        done = 0
+        while done < n and self.pool.total_pages > self.accept_pages:
+            h = self._zlru_pop()
+            if h < 0:
+                break
+            self._writeback_entry(h)
+            done += 1
+        if done:
+            self.walk.attempts = 1
+        return done * per_entry
 
     def _gave_up(self, used: float) -> float:
         self.shrinker = GAVE_UP
@@ -490,7 +523,6 @@ class Simulation:
     # ------------------------------------------------------------------ workload
     def _process(self, budget_us: float) -> float:
         """The allocating process for one step; returns the CPU microseconds it used."""
-        c = self.config
         m = self.machine
         used = 0.0
         if self.read_wait:
@@ -651,7 +683,6 @@ class Simulation:
             self.phase = DONE
 
     def _step(self) -> None:
-        c = self.config
         m = self.machine
         dt_us = self.dt * 1e6
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
