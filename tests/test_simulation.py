@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -146,3 +148,10 @@ def test_series_have_one_value_per_step(small):
     assert all(len(a) == n for a in run.series.values())
     assert np.all(np.diff(run.series["t_s"]) > 0)
     assert run.elapsed_s > 0 and 0 < run.user_s < run.elapsed_s
+
+
+def test_progress_rises_steadily_to_one(small):
+    seen: list[float] = []
+    Simulation(small).run(progress=seen.append)
+    assert seen[-1] == 1.0 and all(b >= a for a, b in itertools.pairwise(seen))
+    assert max(b - a for a, b in itertools.pairwise(seen)) < 0.25  # no long silent jump

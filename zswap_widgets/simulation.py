@@ -838,16 +838,29 @@ class Simulation:
         return out
 
     def run(self, progress: Callable[[float], None] | None = None) -> Run:
-        """Run to the end and return the result."""
-        chunk = 500
-        total = self.config.max_time_s / self.dt
+        """Run to the end and return the result; `progress(fraction)` is called every 250 steps."""
+        shown = 0.0
         while not self.done:
-            self.step(chunk)
+            self.step(250)
             if progress is not None:
-                progress(min(self.steps / total, 1.0))
+                shown = max(shown, self.progress())
+                progress(shown)
         if progress is not None:
             progress(1.0)
         return self.result()
+
+    def progress(self) -> float:
+        """Estimated fraction of the run done: the allocation's end is extrapolated from the
+        pages written so far, then the idle tail and the re-access follow."""
+        c = self.config
+        if self.done:
+            return 1.0
+        alloc_end = self.alloc_end
+        if alloc_end is None:
+            done = self.next_page / self.n_pages
+            alloc_end = self.t / done if done > 0 else self.t + c.idle_s + 1.0
+        end = alloc_end + c.idle_s + (alloc_end * self.n_reaccess / self.n_pages)
+        return min(self.t / min(end, c.max_time_s), 0.99)
 
     def result(self) -> Run:
         n = self.steps
