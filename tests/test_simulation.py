@@ -155,3 +155,15 @@ def test_progress_rises_steadily_to_one(small):
     Simulation(small).run(progress=seen.append)
     assert seen[-1] == 1.0 and all(b >= a for a, b in itertools.pairwise(seen))
     assert max(b - a for a, b in itertools.pairwise(seen)) < 0.25  # no long silent jump
+
+
+def test_offline_memcgs_starve_v610_walk_but_not_after_patch_1(small):
+    cfg = small.replace(kernel="v6.10", nr_memcgs=4, empty_memcgs=0, offline_memcgs=12, idle_s=4)
+    sims = {p1: Simulation(cfg.replace(patch1=p1)) for p1 in (False, True)}
+    for sim in sims.values():
+        sim.run()
+    kinds = sims[False].memcgs
+    first_offline = kinds.index(3)  # MEMCG_OFFLINE
+    assert first_offline < kinds.index(2)  # this seed puts one before the workload's memcg
+    # v6.10 restarts the walk at every offline memcg and never reaches the workload's
+    assert sims[False].cnt["written_back_pages"] < sims[True].cnt["written_back_pages"]
