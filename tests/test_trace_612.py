@@ -12,19 +12,10 @@ from zswap_widgets import simulate, traces
 from zswap_widgets.machine import PAGES_PER_MIB
 
 
-def traced_machine_config(tr):
-    t, free = tr.t_s, tr["memfree_kb"]
-    early = t < 2.0  # before reclaim starts: the allocation speed of the traced program
-    rate_mib_s = -np.polyfit(t[early], free[early] / 1024, 1)[0]
-    return tr.model_config(
-        cpu_speed=0.25, alloc_rate_mib_s=int(rate_mib_s), merge_queued_writes=True, idle_s=8.0
-    )
-
-
 @pytest.fixture(scope="module")
 def both():
     tr = traces.load("on_zs")
-    return tr, simulate(traced_machine_config(tr))
+    return tr, simulate(tr.model_config(idle_s=8.0))
 
 
 def test_pool_reaches_max_then_falls_toward_accept(both):

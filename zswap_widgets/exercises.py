@@ -23,15 +23,11 @@ import numpy as np
 
 from .config import Config
 from .kernels import PATCH_TITLES
+from .results import DEBUGFS_COUNTERS
 
 GRADING_ENV = "ZSWAP_WIDGETS_GRADING"
-REJECT_COUNTERS = (
-    "pool_limit_hit",
-    "reject_reclaim_fail",
-    "reject_compress_poor",
-    "reject_compress_fail",
-    "reject_alloc_fail",
-    "reject_kmemcache_fail",
+REJECT_COUNTERS = tuple(
+    c for c in DEBUGFS_COUNTERS if c == "pool_limit_hit" or c.startswith("reject_")
 )
 _SALT = "zswap-widgets/"
 
@@ -161,13 +157,13 @@ def check_no_rejections(settings: Any) -> Feedback:
         )
     run = _simulate(config)
     c = run.counters
-    if c["zswpout"] < MIN_STORED_PAGES:
+    rejected = {k: c[k] for k in REJECT_COUNTERS if c[k]}
+    if not rejected and c["zswpout"] < MIN_STORED_PAGES:
         return _result(
             False,
-            f"zswap stored only {c['zswpout']} pages (zswpout); it must store at least "
-            f"{MIN_STORED_PAGES} (64 MiB). Allocate more than fits in free RAM.",
+            f"nothing was rejected, but zswap stored only {c['zswpout']} pages (zswpout); it must "
+            f"store at least {MIN_STORED_PAGES} (64 MiB). Allocate more than fits in free RAM.",
         )
-    rejected = {k: c[k] for k in REJECT_COUNTERS if c[k]}
     if not rejected:
         return _result(
             True, f"zswap stored {c['zswpout']} pages (zswpout) and rejected none ({config!r})."

@@ -46,6 +46,11 @@ SERIES = (
     "shrinker_state",  # see SHRINKER_STATES
     "rejections",  # stores rejected in the step, any reason
     "stage",  # 1..5, see STAGES
+    # cumulative counters, as /sys/kernel/debug/zswap and /proc/vmstat show them at that time
+    "written_back_pages",
+    "pool_limit_hit",
+    "zswpout",
+    "pswpout",
 )
 
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")

@@ -814,6 +814,10 @@ class Simulation:
             self.shrinker,
             self.step_rejects,
             self._stage,
+            cnt["written_back_pages"],
+            cnt["pool_limit_hit"],
+            cnt["zswpout"],
+            cnt["pswpout"],
         )
 
     # ------------------------------------------------------------------ API

@@ -115,4 +115,5 @@ def launch(
     if os.name == "posix":
         os.chdir(target)
         os.execv(cmd[0], cmd)
+        return 0  # not reached: the server replaced this process
     return subprocess.call(cmd, cwd=target)  # pragma: no cover - Windows
