@@ -17,8 +17,12 @@ from traitlets import Bool, Enum, Float, Int
 from ..config import Config
 from ..kernels import KERNELS, PATCH_TITLES
 
-DESCRIPTION_WIDTH = "190px"
+# The longest knob label, "watermark_scale_factor (1/10000)", fits in DESCRIPTION_WIDTH; a slider
+# is CONTROL_WIDTH wide in all (label, track, readout), which leaves a track of about 200 px.
+DESCRIPTION_WIDTH = "230px"
+CONTROL_WIDTH = "490px"
 STYLE = {"description_width": DESCRIPTION_WIDTH}
+PATCH_WIDTH = "470px"  # the longest patch title in full
 # Shown above the Advanced accordion; the seed has its own row.
 MAIN_GROUPS = ("zswap", "patches")
 ADVANCED_GROUPS = ("workload", "machine", "swap device", "cgroups", "simulation")
@@ -53,6 +57,7 @@ class OptionalIntSlider(w.HBox):
             continuous_update=False,
             disabled=True,
             style=STYLE,
+            layout={"width": CONTROL_WIDTH},
         )
         super().__init__([self.slider, self.auto])
         self._syncing = False
@@ -103,7 +108,7 @@ class PatchToggle(w.HBox):
             indent=False,
             tooltip=trait.metadata["description"],
         )
-        self.check.layout.width = "380px"
+        self.check.layout.width = PATCH_WIDTH
         self.status = w.HTML("<i>preset</i>")
         self.status.layout.width = "70px"
         self.clear = w.Button(
@@ -180,6 +185,7 @@ def make_control(name: str, trait: Any) -> w.Widget:
             description=name,
             tooltip=tip,
             style=STYLE,
+            layout={"width": "420px"},
         )
     if isinstance(trait, Bool) and name.startswith("patch"):
         return PatchToggle(int(name[len("patch") :]), trait)
@@ -196,6 +202,7 @@ def make_control(name: str, trait: Any) -> w.Widget:
             tooltip=tip,
             continuous_update=False,
             style=STYLE,
+            layout={"width": CONTROL_WIDTH},
         )
     if isinstance(trait, Float):
         step = m.get("step", 0.1)
@@ -208,6 +215,7 @@ def make_control(name: str, trait: Any) -> w.Widget:
             continuous_update=False,
             readout_format=f".{_decimals(step)}f",
             style=STYLE,
+            layout={"width": CONTROL_WIDTH},
         )
     raise TypeError(f"no control for knob {name!r} of type {type(trait).__name__}")
 

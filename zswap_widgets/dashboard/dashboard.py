@@ -59,18 +59,37 @@ def _error_html(text: str) -> str:
     )
 
 
+def _duration(run: Run) -> float:
+    t = run.series["t_s"]
+    return float(t[-1]) if len(t) else 0.0
+
+
+def _summary(run: Run) -> str:
+    return f"elapsed {run.elapsed_s:.2f} s, user {run.user_s:.3f} s, sys {run.sys_s:.3f} s"
+
+
 class Dashboard(w.VBox):
-    """Interactive zswap dashboard: knobs, Play/Step/Reset, a time scrubber and seven charts.
+    """Interactive zswap dashboard: knobs, Play/Step/Reset, a time scrubber and nine charts.
+
+    Normally everything shows the run of the knobs' configuration (`config`, `run`).
+
+    Compare mode (the "compare" toggle) runs the knobs with two kernel presets instead, A and B
+    (patch overrides dropped), and shows both on every time chart: A solid, B dashed (the
+    thresholds: A dashed, B dotted), and both in the benchmark bars. The parts that describe one
+    run, namely the stage bands, the stage line, the counters and the event log, show run A and
+    say so; the status line names both presets and their timings. The kernel knob's own run
+    (`run`) is not shown while comparing.
 
     `Dashboard(config, debounce_s=0)` re-runs synchronously after every control change (tests);
-    the default waits `debounce_s` after the last change before re-running.
+    the default waits `debounce_s` after the last change before re-running (sliders only send
+    their value on release, so a short wait is enough to group quick key presses).
     """
 
     def __init__(
         self,
         config: Config | None = None,
         *,
-        debounce_s: float = 0.25,
+        debounce_s: float = 0.1,
         cache_size: int = 12,
         **kwargs: Any,
     ) -> None:
@@ -118,7 +137,7 @@ class Dashboard(w.VBox):
             tooltip="simulated seconds per second of playback",
             continuous_update=False,
         )
-        self.speed.layout.width = "230px"
+        self.speed.layout.width = "300px"
         self.scrubber = w.IntSlider(
             value=0,
             min=0,
@@ -137,7 +156,7 @@ class Dashboard(w.VBox):
             value=False,
             description="compare",
             icon="columns",
-            tooltip="overlay two kernel presets (same knobs) on the pool, memory and IO charts",
+            tooltip="run two kernel presets (same knobs) and draw both: A solid, B dashed",
         )
         self.compare_a = w.Dropdown(options=kernels, value="patches-1-3", description="A (solid)")
         self.compare_b = w.Dropdown(options=kernels, value="patches-1-6", description="B (dashed)")
@@ -151,12 +170,15 @@ class Dashboard(w.VBox):
         self.code.layout.width = "420px"
         self.load_button = w.Button(description="load", icon="upload")
         self.scenario = w.Dropdown(
-            options=[("scenarios…", None), *SCENARIOS.items()],
-            value=None,
+            options=[("load a scenario…", ""), *((name, name) for name in SCENARIOS)],
+            value="",
+            tooltip="set every knob to a stored scenario",
             layout={"width": "300px"},
         )
 
+        self.counters_title = w.HTML("<b>counters</b>")
         self.counters = w.HTML("")
+        self.events_title = w.HTML("<b>what happened</b>")
         self.events = w.HTML("")
 
         self._wire(debounce_s)
@@ -186,6 +208,12 @@ class Dashboard(w.VBox):
         return self._pair
 
     @property
+    def shown_run(self) -> Run:
+        """The run the one-run parts describe (stage bands and line, counters, event log): `run`,
+        or run A in compare mode."""
+        return self._pair[0] if self._pair else self.run
+
+    @property
     def error(self) -> str:
         """Why the controls' values are not applied, or ""."""
         return self._error
@@ -206,6 +234,7 @@ class Dashboard(w.VBox):
             config = Config(**self._controls.values())
         except TraitError as e:
             self._set_error(str(e))
+            self._show_status(applied=False)
             return
         try:
             compare = self._compare_configs(config)
@@ -261,22 +290,24 @@ class Dashboard(w.VBox):
 
     def _layout(self) -> list[w.Widget]:
         c = self._controls
+        panels = self.charts.panels
         grid = w.GridBox(
-            [
-                self.figures["memory"],
-                self.figures["io"],
-                self.figures["queue"],
-                self.figures["process"],
-                self.figures["shrinker"],
-                w.HBox([self.figures[f"bench_{m}"] for m in ("elapsed", "user", "sys")]),
-                w.VBox([w.HTML("<b>counters</b>"), self.counters]),
-                w.VBox([w.HTML("<b>what happened</b>"), self.events]),
-            ],
+            [panels[name] for name in ("memory", "io", "queue", "process")],
             layout=w.Layout(
                 grid_template_columns="repeat(auto-fit, minmax(460px, 1fr))",
                 grid_gap="4px 12px",
                 width="100%",
             ),
+        )
+        tables = w.HBox(
+            [
+                w.VBox([self.counters_title, self.counters], layout={"margin": "0 24px 0 0"}),
+                w.VBox(
+                    [self.events_title, self.events],
+                    layout={"flex": "1 1 360px", "min_width": "320px"},
+                ),
+            ],
+            layout=w.Layout(flex_flow="row wrap", width="100%"),
         )
         return [
             w.HTML("<h3 style='margin:4px 0'>zswap: the five stages of reclaim</h3>"),
@@ -305,8 +336,11 @@ class Dashboard(w.VBox):
                 layout=w.Layout(flex_flow="row wrap"),
             ),
             self.stage,
-            self.figures["pool"],
+            panels["pool"],
+            panels["shrinker"],
             grid,
+            panels["bench"],
+            tables,
         ]
 
     # ------------------------------------------------------------------ handlers
@@ -316,11 +350,11 @@ class Dashboard(w.VBox):
         self._debouncer.schedule()
 
     def _on_scenario(self, change: dict) -> None:
-        config = change["new"]
-        if config is None:
+        name = change["new"]
+        if not name:
             return
-        self.scenario.value = None
-        self.load(config)
+        self.scenario.value = ""  # back to the placeholder
+        self.load(SCENARIOS[name])
 
     def _on_play_value(self, change: dict) -> None:
         if self.scrubber.value != change["new"]:
@@ -398,21 +432,47 @@ class Dashboard(w.VBox):
             self.progress.layout.visibility = "hidden"
         self._run, self._off = runs[0], runs[1]
         self._pair = (runs[2], runs[3]) if compare else None
-        self.status.value = (
-            f"kernel {config.kernel}: elapsed {self._run.elapsed_s:.2f} s, "
-            f"user {self._run.user_s:.3f} s, sys {self._run.sys_s:.3f} s"
-        )
+        self._show_status(applied=True)
         self._draw()
 
-    def _draw(self) -> None:
-        run = self.run
-        views = [run, *(self._pair or ())]
-        longest = max(
-            views, key=lambda r: float(r.series["t_s"][-1]) if len(r.series["t_s"]) else 0
+    def _show_status(self, applied: bool) -> None:
+        """What the charts show; if not applied, that the controls' values are not."""
+        shown = self._shown_text()
+        if not applied:
+            shown = (
+                "<b style='color:#b71c1c'>your values are not applied</b> (see the error above); "
+                f"the charts still show {shown}"
+            )
+        self.status.value = shown
+
+    def _shown_text(self) -> str:
+        if self._run is None:
+            return "nothing yet"
+        if self._pair is None:
+            return f"kernel {self._config.kernel}: {_summary(self._run)}"
+        a, b = self._pair
+        return (
+            f"<b>compare</b> A = {a.config.kernel} (solid): {_summary(a)} · "
+            f"B = {b.config.kernel} (dashed): {_summary(b)}<br><small>stage bands, stage line, "
+            "counters and event log: run A. The other knobs apply to both; the kernel knob "
+            f"({self._config.kernel}) and the patch overrides are not used while comparing."
+            "</small>"
         )
-        self._times = run_view(longest)["x"] if len(longest.series["t_s"]) else self._times
+
+    def _who(self) -> str:
+        """Which run the one-run parts describe, said in compare mode only."""
+        return f"run A = {self._pair[0].config.kernel}" if self._pair else ""
+
+    def _draw(self) -> None:
+        a, b = self._pair or (self.run, None)
+        longest = max((r for r in (a, b) if r is not None), key=_duration)
+        if len(longest.series["t_s"]):
+            self._times = run_view(longest)["x"]
         last = len(self._times) - 1
-        self.charts.show(run, self._pair, self._off)
+        self.charts.show(a, b, off=self._off)
+        who = self._who()
+        self.counters_title.value = "<b>counters</b>" + (f" of {who}" if who else "")
+        self.events_title.value = "<b>what happened</b>" + (f" in {who}" if who else "")
         with self.scrubber.hold_trait_notifications():
             self.scrubber.max = last
             self.play.max = last
@@ -430,8 +490,10 @@ class Dashboard(w.VBox):
             self.play.value = i
         last = len(self._times) - 1
         t = float(self._times[min(i, last)])
-        self.charts.cut(np.inf if i >= last else t)
+        until = np.inf if i >= last else t
+        run = self.shown_run
+        self.charts.cut(until)
         self.time_label.value = f"t = {t:.2f} s"
-        self.stage.value = stage_html(self.run.stage_at(t), t)
-        self.counters.value = counters_html(self.run, np.inf if i >= last else t)
-        self.events.value = events_html(self.run, np.inf if i >= last else t)
+        self.stage.value = stage_html(run.stage_at(t), t, self._who())
+        self.counters.value = counters_html(run, until)
+        self.events.value = events_html(run, until)

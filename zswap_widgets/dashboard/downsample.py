@@ -70,6 +70,16 @@ def envelope(y: np.ndarray, k: int) -> np.ndarray:
     return _interleave(np.where(first_is_min, lo, hi), np.where(first_is_min, hi, lo))
 
 
+def carry_forward(y: np.ndarray, initial: float = 0.0) -> np.ndarray:
+    """y with every NaN replaced by the last finite value before it (initial before the first)."""
+    y = np.asarray(y, dtype=np.float64)
+    known = np.isfinite(y)
+    if known.all():
+        return y
+    last = np.maximum.accumulate(np.where(known, np.arange(len(y)), -1))
+    return np.where(last >= 0, y[np.maximum(last, 0)], initial)
+
+
 def rate(y: np.ndarray, t_s: np.ndarray, k: int, scale: float = 1.0) -> np.ndarray:
     """Bucket total / bucket duration (per second), times scale, as a flat segment per bucket."""
     if len(y) == 0:

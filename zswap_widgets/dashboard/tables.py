@@ -11,14 +11,16 @@ from .view import counters_at
 _CELL = "padding:1px 8px;text-align:right;font-family:monospace"
 
 
-def stage_html(stage: int, t_s: float) -> str:
-    """The stage indicator: "Stage 3: past the shrink-start threshold, ..." at t_s."""
+def stage_html(stage: int, t_s: float, who: str = "") -> str:
+    """The stage indicator: "Stage 3: past the shrink-start threshold, ..." at t_s (of run `who`,
+    when said)."""
     color = STAGE_COLORS.get(stage, "#616161")
     text = html.escape(STAGES.get(stage, ""))
+    where = f"t = {t_s:.2f} s" + (f", {html.escape(who)}" if who else "")
     return (
         f"<div style='font-size:1.15em;padding:4px 8px;border-left:6px solid {color}'>"
         f"<b style='color:{color}'>Stage {stage}:</b> {text} "
-        f"<span style='color:#757575'>(t = {t_s:.2f} s)</span></div>"
+        f"<span style='color:#757575'>({where})</span></div>"
     )
 
 
@@ -51,14 +53,29 @@ def counters_html(run: Run, t_s: float) -> str:
     )
 
 
-def events_html(run: Run, t_s: float) -> str:
-    """The narrated event log up to t_s, the latest event in bold."""
-    shown = [(t, text) for t, text in run.events if t <= t_s]
-    lines = [f"{t:7.2f} s  {html.escape(text)}" for t, text in shown]
-    if lines:
-        lines[-1] = f"<b>{lines[-1]}</b>"
-    body = "\n".join(lines) or "(nothing yet)"
+_EVENT_TIME = "flex:0 0 5.5em;text-align:right;font-family:monospace;white-space:nowrap;color:#555"
+
+
+def _event_line(t_s: float, text: str, latest: bool) -> str:
+    weight = "font-weight:bold;" if latest else ""
     return (
-        "<pre style='margin:0;max-height:260px;overflow-y:auto;white-space:pre-wrap;"
-        f"font-size:0.85em'>{body}</pre>"
+        f"<div style='display:flex;gap:10px;{weight}'>"
+        f"<span style='{_EVENT_TIME}'>{t_s:.2f} s</span>"
+        f"<span style='flex:1 1 auto;white-space:normal;overflow-wrap:normal'>"
+        f"{html.escape(text)}</span></div>"
+    )
+
+
+def events_html(run: Run, t_s: float) -> str:
+    """The narrated event log up to t_s, one line per event, the latest in bold.
+
+    A long log scrolls inside its box; the box keeps its bottom (the latest event) in view
+    (a column-reverse flex box starts scrolled to its end).
+    """
+    shown = [(t, text) for t, text in run.events if t <= t_s]
+    lines = [_event_line(t, text, i == len(shown) - 1) for i, (t, text) in enumerate(shown)]
+    body = "".join(lines) or "<div>(nothing yet)</div>"
+    return (
+        "<div style='display:flex;flex-direction:column-reverse;max-height:380px;"
+        f"overflow-y:auto;font-size:0.85em;line-height:1.45'><div>{body}</div></div>"
     )

@@ -38,7 +38,11 @@ def run_view(run: Run, max_points: int = ds.MAX_POINTS) -> dict[str, np.ndarray]
     for name in IO_SERIES:
         out[name.replace("_ops", "_iops")] = ds.rate(s[name], t, k)
     out["queue_depth"] = ds.envelope(s["queue_depth"], k)
-    out["io_latency_ms"] = ds.envelope(s["io_latency_ms"], k)
+    # The model records NaN latency in steps where no request completes (also before the first
+    # and after the last request). The chart shows the latency of the most recently completed
+    # requests: such steps carry the last value, and it is 0 before the first completion, so
+    # every point drawn is finite (bqplot cannot draw NaN).
+    out["io_latency_ms"] = ds.envelope(ds.carry_forward(s["io_latency_ms"]), k)
     out["stall_pct"] = ds.rate(s["stall_ms"], t, k, scale=0.1)  # ms per s -> % of the time
     out["user_s"] = ds.envelope(s["user_s"], k)
     out["sys_s"] = ds.envelope(s["sys_s"], k)
@@ -58,7 +62,7 @@ def nice_ceil(v: float) -> float:
 
 
 def published(config: Any) -> dict[str, tuple[float, float, float]]:
-    """The cover letter's numbers for this configuration and for zswap off, or {} if it differs.
+    """The cover letter's numbers for config's kernel and for "off", or {} if config differs.
 
     Only Config() with kernel off, patches-1-3 or patches-1-6 (and no patch override) is the
     cover letter's benchmark.
@@ -66,9 +70,39 @@ def published(config: Any) -> dict[str, tuple[float, float, float]]:
     changed = set(config.to_dict(only_changed=True))
     if changed - {"kernel"} or config.kernel not in PUBLISHED:
         return {}
-    out = {f"published {config.kernel}": PUBLISHED[config.kernel]}
-    out["published off"] = PUBLISHED["off"]
-    return out
+    return {config.kernel: PUBLISHED[config.kernel], "off": PUBLISHED["off"]}
+
+
+def _seconds(run: Run) -> tuple[float, float, float]:
+    return (run.elapsed_s, run.user_s, run.sys_s)
+
+
+def bar_rows(runs: dict[str, Run], off: Run | None) -> dict[str, tuple[float, float, float]]:
+    """The benchmark bars, name -> (elapsed, user, sys) in s: each named run, "off" (the same
+    knobs with zswap off, in the model), then "pub. <name>" for each named run that is the cover
+    letter's benchmark and "pub. off", the cover letter's measurements."""
+    rows = {name: _seconds(run) for name, run in runs.items()}
+    if off is not None:
+        rows["off"] = _seconds(off)
+    pub_off = None
+    for name, run in runs.items():
+        numbers = published(run.config)
+        if numbers:
+            rows[f"pub. {name}"] = numbers[run.config.kernel]
+            pub_off = numbers["off"]
+    if pub_off is not None:
+        rows["pub. off"] = pub_off
+    return rows
+
+
+def labelled_bands(
+    segments: list[tuple[int, float, float]], x_max: float, min_fraction: float = 0.05
+) -> list[tuple[int, float, float]]:
+    """The stage bands wide enough to carry a "stage N" label: at least min_fraction of the time
+    axis (0..x_max). Narrower bands stay unlabelled; the stage indicator names the stage at the
+    scrubber's time."""
+    span = max(x_max, 1e-9)
+    return [seg for seg in segments if (seg[2] - seg[1]) / span >= min_fraction]
 
 
 def counters_at(run: Run, t_s: float) -> dict[str, float | None]:

@@ -1,0 +1,142 @@
+"""A tutorial notebook in JupyterLab, in headless Chromium: run all cells, then drive the
+Dashboard it displays and read the kernel's own state through the page
+(`window.jupyterapp`, exposed by `--LabApp.expose_app_in_browser=True`).
+
+The notebook is notebooks/02-five-stages.ipynb when it exists, else a small one that displays
+a Dashboard. Each test opens its own copy, so it gets its own kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from itertools import count
+
+import pytest
+from browser_helpers import DashboardPage, path_points, wait_changed
+
+pytestmark = pytest.mark.browser
+
+MAX_POOL = "max_pool_percent"
+_copies = count(1)
+
+_JS_KERNEL_READY = """() => {
+  const app = window.jupyterapp; const w = app && app.shell.currentWidget;
+  const ctx = w && w.sessionContext; const k = ctx && ctx.session && ctx.session.kernel;
+  return !!(ctx && ctx.isReady && k && k.status === 'idle' && w.content && w.content.widgets);
+}"""
+_JS_ALL_RUN = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session.kernel;
+  const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')].map(p => p.textContent);
+  return k.status === 'idle' && !prompts.some(p => p.includes('*')) &&
+         prompts.some(p => /\\[\\d+\\]/.test(p));
+}"""
+_JS_EXECUTE = """async code => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, store_history: false, silent: false});
+  let out = '', err = '';
+  future.onIOPub = msg => {
+    const t = msg.header.msg_type;
+    if (t === 'stream') out += msg.content.text;
+    else if (t === 'error') err += msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return {out, err};
+}"""
+# What the kernel holds: every Dashboard's controls, config, run, and a fresh run of its config.
+_PY_STATE = """
+import gc as _gc, json as _json
+from zswap_widgets import Dashboard as _Dashboard, simulate as _simulate
+_ds = [_o for _o in _gc.get_objects() if isinstance(_o, _Dashboard)]
+_d = _ds[0]
+_fresh = _simulate(_d.config)
+print(_json.dumps({
+    "dashboards": len(_ds),
+    "control": _d.controls["max_pool_percent"].value,
+    "max_pool_percent": _d.config.max_pool_percent,
+    "kernel": _d.config.kernel,
+    "error": _d.error,
+    "elapsed_s": _d.run.elapsed_s,
+    "fresh_elapsed_s": _fresh.elapsed_s,
+    "same_counters": _d.run.counters == _fresh.counters,
+    "stages": [_s for _s, _t0, _t1 in _d.run.stages],
+    "pool_points": int(len(_d.charts.marks["pool"].x)),
+}))
+"""
+
+
+def kernel_state(page) -> dict:
+    reply = page.evaluate(_JS_EXECUTE, _PY_STATE)
+    assert not reply["err"], reply["err"]
+    return json.loads(reply["out"].strip().splitlines()[-1])
+
+
+@pytest.fixture
+def lab_dash(page, lab_server, output_dir) -> DashboardPage:
+    server, notebook = lab_server
+    root = server.root_dir
+    name = f"copy{next(_copies)}-{notebook}"
+    shutil.copyfile(root / notebook, root / name)
+    page.goto(f"{server.url}/lab/tree/{name}?reset")
+    page.wait_for_function(_JS_KERNEL_READY, timeout=120_000, polling=250)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    d = DashboardPage(page)
+    d.wait_rendered(timeout_ms=240_000)
+    page.wait_for_function(_JS_ALL_RUN, timeout=240_000, polling=250)
+    errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    return d
+
+
+def test_lab_renders_and_python_agrees_after_keyboard(lab_dash, page, output_dir) -> None:
+    d = lab_dash
+    figures = d.figures()
+    assert len(figures) == 9 and all(f["paths"] > 0 for f in figures), figures
+    pool = d.pool()
+    assert len(path_points(pool["pool"])) > 10 and pool["bands"] and pool["band_labels"]
+    assert d.counters()["stored_pages"][1] not in ("", "0")
+    d.root.scroll_into_view_if_needed()
+    d.screenshot(output_dir / "lab-notebook.png")
+    state = kernel_state(page)
+    assert state["dashboards"] == 1
+    start = state["max_pool_percent"]
+    assert int(d.readout(MAX_POOL)) == start == state["control"]
+
+    d.press(MAX_POOL, "ArrowRight", 2)
+    wait_changed(page, lambda: d.pool()["pool"], pool["pool"], timeout_s=120, what="pool line")
+    assert d.readout(MAX_POOL) == str(start + 2)
+    state = wait_changed(page, lambda: kernel_state(page)["max_pool_percent"], start)
+    state = kernel_state(page)
+    assert state["control"] == state["max_pool_percent"] == start + 2, state
+    assert state["error"] == ""
+    assert state["elapsed_s"] == state["fresh_elapsed_s"] and state["same_counters"], state
+    page.wait_for_function(
+        "args => args.root.innerText.includes(args.text)",
+        arg={"root": d.root.element_handle(), "text": f"elapsed {state['elapsed_s']:.2f} s"},
+        timeout=30_000,
+    )
+    after = d.pool()
+    assert after["bands"] != pool["bands"], "stage bands did not move"
+    assert len(after["bands"]) == len(state["stages"])
+    d.screenshot(output_dir / "lab-after-slider.png")
+    assert not page.console.errors, "\n".join(page.console.errors)
+
+
+def test_lab_invalid_combination_shows_error(lab_dash, page, output_dir) -> None:
+    d = lab_dash
+    before = kernel_state(page)
+    d.root.get_by_role("checkbox", name="auto", exact=True).first.uncheck()
+    d.press("shrink_start_percent", "ArrowLeft", 4)  # accept + 1 -> accept - 3
+    page.wait_for_function(
+        "root => root.innerText.includes('Not applied')",
+        arg=d.root.element_handle(),
+        timeout=60_000,
+    )
+    assert "shrink_start_percent" in d.error_text()
+    state = kernel_state(page)
+    assert "shrink_start_percent" in state["error"], state
+    assert state["elapsed_s"] == before["elapsed_s"], "an invalid configuration was run"
+    assert "Traceback" not in page.inner_text("body")
+    d.screenshot(output_dir / "lab-error.png")
+    assert not page.console.errors, "\n".join(page.console.errors)
