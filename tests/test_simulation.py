@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from zswap_widgets import COUNTERS, Config, Simulation, simulate
 from zswap_widgets.allocators import ZS_PAGES_PER_ZSPAGE
 from zswap_widgets.results import GAVE_UP
-from zswap_widgets.simulation import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED
+from zswap_widgets.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED
 
 KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
 

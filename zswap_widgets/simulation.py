@@ -9,11 +9,14 @@ One `Simulation.step()` advances the clock by `step_ms`. In each step, in this o
    while its IO is in flight;
 5. the step's series and the stage are recorded.
 
-Reclaim takes SWAP_CLUSTER_MAX pages at a time from the head of the LRU and calls zswap_store on
-each; pages zswap rejects are written to the swap device, `swap_merge_pages` to a request.
+The parts live in their own modules: reclaim.py (reclaim and the LRU), zswap.py (zswap_store,
+zswap_load), shrinker.py (shrink_worker and writeback), memcg_walk.py (its memcg walk),
+process.py (the allocating process), device.py (the swap device), allocators.py (the pool's
+pages). This module sets up the state, runs the step and records the series.
+
 Simplifications, each noted where it is made: one anonymous LRU in allocation order (no
 active/inactive lists, no file pages), a vCPU model that shares each step's time between the
-runnable threads, and fixed CPU costs per operation (see CPU_US).
+runnable threads, and fixed CPU costs per operation (costs.py).
 """
 
 from __future__ import annotations
@@ -23,38 +26,41 @@ from collections.abc import Callable
 import numpy as np
 
 from .allocators import make_allocator
-from .compressors import COMPRESSORS, EINVAL, PAGE_SIZE
+from .compressors import COMPRESSORS, PAGE_SIZE
 from .config import Config
 from .costs import CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
 from .machine import PAGES_PER_MIB, Machine
 from .memcg_walk import EMPTY as MEMCG_EMPTY
-from .memcg_walk import MAX_RECLAIM_RETRIES, MemcgWalk
 from .memcg_walk import OFFLINE as MEMCG_OFFLINE
 from .memcg_walk import SERVICE as MEMCG_SERVICE
 from .memcg_walk import WORKLOAD as MEMCG_WORKLOAD
+from .memcg_walk import MemcgWalk
+from .process import AllocatingProcess
+from .reclaim import Reclaim
 from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
 from .results import stage_segments as _segments
+from .shrinker import ShrinkWorker
+from .states import (
+    ALLOC,
+    DONE,
+    IDLE_TAIL,
+    KSWAPD,
+    PROCESS,
+    RAM,
+    REACCESS,
+    SHRINKER,
+    SWAP,
+    ZSPAGE_SLACK,
+)
 from .workload import SAMPLE_PAGES, sample_lengths
+from .zswap import ZswapPaths
 
-SWAP_CLUSTER_MAX = 32  # include/linux/swap.h: the reclaim batch
-PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
-SERVICE_ENTRIES = 16
-ZSPAGE_SLACK = 8  # "at max" means within one zspage of max_pages  # zswap entries each non-empty service memcg holds before the run
+SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
 
 
-# Where each of the process's pages is.
-UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
-
-
-ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)
-
-# The threads that reclaim and submit IO; NOBODY waits for the pages of most requests.
-NOBODY, KSWAPD, SHRINKER, PROCESS = range(-1, 3)
-
-
-class Simulation:
+class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
     """A zswap scenario that advances one time step at a time."""
 
     def __init__(self, config: Config | None = None) -> None:
@@ -212,414 +218,6 @@ class Simulation:
             - self.reading
             - self.shrinker_pages
         )
-
-    # ------------------------------------------------------------------ zswap_store
-    def _stored_lengths(self, handles: np.ndarray) -> np.ndarray:
-        return np.where(self.length[handles] < 0, PAGE_SIZE, self.length[handles])
-
-    def _pool_store(self, handles: np.ndarray, lengths: np.ndarray) -> None:
-        self.stored_length[handles] = lengths
-        self.pool.store(handles, lengths)
-
-    def zswap_store(self, ids: np.ndarray) -> np.ndarray:
-        """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
-        n = len(ids)
-        stored = np.zeros(n, dtype=bool)
-        if not self.enabled:
-            return stored
-        cnt = self.cnt
-        if self.zero_in_swap_layer:
-            # v6.12+: zero pages never reach zswap; the swap layer's zeromap keeps them.
-            stored |= self.zero[ids]
-        total = self.pool.total_pages
-        # Limit check: how many of the batch get past it (step 4 of the store flow).
-        if self.hysteresis and self.reached_full:
-            if total <= self.accept_pages:
-                self.reached_full = False
-                self.events.once(
-                    "accept_again", "pool fell to the accept threshold; stores accepted again"
-                )
-        if (self.hysteresis and self.reached_full) or total >= self.max_pages:
-            passed = 0
-        elif total + n * self._max_obj_cost < self.max_pages:
-            passed = n  # the whole batch fits below max whatever it compresses to
-        else:
-            cost = np.cumsum(self._obj_cost[ids])
-            passed = int(np.searchsorted(cost, self.max_pages - total, side="left")) + 1
-            passed = min(passed, n)
-        over = n - passed
-        if over:
-            # zswap_check_limits counts pool_limit_hit only at or above max; rejections in the
-            # hysteresis band (below max, reached_full still set) are counted nowhere.
-            if total >= self.max_pages or passed:
-                cnt["pool_limit_hit"] += over
-            self.step_limit_rejects += over
-            if self.hysteresis:
-                if not self.reached_full:
-                    self.events.once(
-                        "full", "pool reached max_pool_percent: zswap_pool_reached_full set"
-                    )
-                self.reached_full = True
-            else:
-                self.events.once(
-                    "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
-                )
-        if passed == 0 and not self.zero_in_swap_layer:
-            # Nothing gets past the limit (stage 4): no compression, all rejected.
-            self._rejected(n, over)
-            return stored
-        cand = np.flatnonzero(~stored[:passed])
-        h = ids[cand]
-        if len(h):
-            same = self.same[h] & ~self.zero_in_swap_layer
-            n_same = int(same.sum())
-            if n_same:
-                # Same-filled pages: length 0, no pool memory, not on the LRU.
-                stored[cand[same]] = True
-                self.stored_length[h[same]] = 0
-                cnt["same_filled_pages"] += n_same
-                cand, h = cand[~same], h[~same]
-            lengths = self.length[h]
-            self.sys_cost(len(h) * self.compress_us)
-            failed = lengths < 0
-            if self.store_as_is:
-                lengths = np.where(failed, PAGE_SIZE, lengths)
-                failed = np.zeros_like(failed)
-            elif failed.any():
-                fail = lengths[failed]
-                cnt["reject_compress_fail"] += int((fail == EINVAL).sum())
-                cnt["reject_compress_poor"] += int((fail != EINVAL).sum())
-                self.events.once(
-                    "incompressible", "incompressible pages rejected by the compressor"
-                )
-            fits = self.pool.fits(np.maximum(lengths, 0)) | failed
-            if not fits.all():
-                cnt["reject_compress_poor"] += int((~fits).sum())
-                self.events.once(
-                    "too_big", "objects too big for the allocator (reject_compress_poor)"
-                )
-            ok = ~failed & fits
-            cand, h = cand[ok], h[ok]
-            if len(h):
-                self._pool_store(h, lengths[ok])
-                # The batch's limit check used average costs; the kernel checks before each
-                # store, so the pool passes max by at most one zspage. Undo the overshoot.
-                undo = 0
-                while self.pool.total_pages > self.max_pages + ZSPAGE_SLACK and undo < len(h):
-                    undo += 1
-                    self.pool.free(h[-undo:][:1])
-                if undo:
-                    cand, h = cand[:-undo], h[:-undo]
-                    cnt["pool_limit_hit"] += undo
-                    self.step_limit_rejects += undo
-                    over += undo
-                stored[cand] = True
-                self._zlru_push(h)
-        n_stored = int(stored.sum())
-        n_rej = n - n_stored
-        n_zswap = n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
-        cnt["zswpout"] += n_zswap
-        self.stored += n_zswap
-        self.step_stores += n_stored
-        if n_rej:
-            self._rejected(n_rej, over)
-        if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
-            self.events.once(
-                "shrink_start",
-                "pool reached the shrink-start threshold; background writeback starts",
-            )
-            self.queue_shrink()
-        return stored
-
-    def _rejected(self, n: int, over_limit: int) -> None:
-        """The reject path: stamp patch 6's delay, queue the shrinker if the limit was hit."""
-        self.step_rejects += n
-        self.delay_stamp = self.t  # patch 6: any reject postpones writeback
-        if self.reached_full or over_limit:
-            self.queue_shrink()
-
-    def _zlru_push(self, h: np.ndarray) -> None:
-        k = len(h)
-        self.zlru[self.ztail : self.ztail + k] = h
-        self.zpos[h] = np.arange(self.ztail, self.ztail + k)
-        self.ztail += k
-
-    # ------------------------------------------------------------------ reclaim
-    def sys_cost(self, us: float) -> None:
-        """Charge CPU microseconds to the thread currently running (see _charge)."""
-        self._charge += us
-
-    def reclaim(self, budget_us: float, target: int) -> tuple[float, bool]:
-        """shrink_folio_list over SWAP_CLUSTER_MAX batches from the LRU head, for about `target`
-        pages, within the CPU budget and the device tags this thread may take. Returns the
-        microseconds used and whether it was blocked (no pages on the LRU or no free tag)."""
-        dev = self.device
-        avail = self.lru_tail - self.lru_head
-        tags = min(dev.free_tags, self._tag_quota)
-        if avail <= 0:
-            return 0.0, True
-        if tags < 1:
-            # Congested: a batch is scanned, found unwritable for now, and put back before
-            # the reclaimer throttles (reclaim_throttle) until IO completes.
-            return self.cpu["reclaim"] * SWAP_CLUSTER_MAX, True
-        merge = self._merge
-        batch = SWAP_CLUSTER_MAX
-        per_batch = -(-batch // merge)  # requests if zswap rejected a whole batch
-        # Isolate no more than the free tags could write if zswap rejected every page.
-        by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
-        by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
-        k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
-        ids = self.lru[self.lru_head : self.lru_head + k]
-        self.lru_head += k
-        self._charge = self.cpu["reclaim"] * k
-        stored = self.zswap_store(ids)
-        self.resident -= k
-        n_rej = k - int(np.count_nonzero(stored))
-        self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
-        if n_rej:
-            self.inflight += n_rej
-            self.cnt["pswpout"] += n_rej
-            rejected = None if n_rej == k else ~stored
-            for b in range(0, k, batch):
-                rej = ids[b : b + batch]
-                if rejected is not None:
-                    rej = rej[rejected[b : b + batch]]
-                for j in range(0, len(rej), merge):
-                    # The worker's allocation is satisfied by one page once its batch's IO
-                    # completes; the other freed pages go to the free lists for anyone.
-                    waiter = SHRINKER if j == 0 and self._owner == SHRINKER else NOBODY
-                    dev.submit(SWAPOUT, rej[j : j + merge], self.t, waiter)
-                    self._tag_quota -= 1
-                    self._charge += self.cpu["submit"]
-        blocked = k < target and k in (avail, by_tags)
-        return self._charge, blocked
-
-    # ------------------------------------------------------------------ shrink_worker
-    def queue_shrink(self) -> None:
-        """queue_work(shrink_wq, &zswap_shrink_work): a no-op if queued or running."""
-        if self.shrinker in (IDLE, GAVE_UP):
-            self.shrinker = QUEUED
-            self.walk.restart()
-
-    def shrink_worker(self, budget_us: float) -> float:
-        """shrink_worker for one step; returns the CPU microseconds it used."""
-        used = 0.0
-        walk = self.walk
-        dev = self.device
-        m = self.machine
-        cost = self.cpu["writeback"] + self.decompress_us
-        while used < budget_us:
-            if self.delay and self.t < self.delay_stamp + self.delay:
-                # Patch 6 (as intended for v3): sleep until the stamp is 500 ms old, then re-check.
-                self.shrinker = SLEEPING
-                return used
-            if self.pool.total_pages <= self.accept_pages:
-                self.shrinker = IDLE
-                return used
-            self.shrinker = RUNNING
-            if walk.cursor == self._workload_memcg and walk.only_candidate(walk.cursor):
-                run = self._writeback_cycles(budget_us - used)
-                if run:
-                    used += run
-                    continue
-            memcg, visits = walk.next_memcg()
-            used += visits * self.cpu["memcg_iter"]
-            if memcg < 0:
-                return self._gave_up(used)
-            if not (self.shrinker_pages > 0 or self.free_pages > m.min_pages):
-                # The GFP_KERNEL folio allocation enters direct reclaim itself.
-                self._charge = 0.0
-                us, _ = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
-                used += us
-            has_page = self.shrinker_pages > 0 or self.free_pages > m.min_pages
-            if not has_page or min(dev.free_tags, self._tag_quota) < 1:
-                # Still no page (its reclaim IO is in flight), or the bio waits for a tag:
-                # the worker blocks and tries the same memcg again next step.
-                walk.retry_later()
-                return budget_us
-            h = self._shrink_memcg(memcg)
-            if h < 0:
-                if walk.empty_lru():
-                    return self._gave_up(used)
-                continue
-            walk.attempts += 1
-            self._writeback_entry(h)
-            used += cost
-        return used
-
-    def _writeback_cycles(self, budget_us: float) -> float:
-        """The common case, in one go: the workload's memcg is the only one with entries and
-        the cursor rests on it, so each iteration is one full walk back to it (no failures)
-        and one writeback. Returns the microseconds used, 0 if it could not start."""
-        m = self.machine
-        per_entry = (
-            (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
-            + self.cpu["writeback"]
-            + self.decompress_us
-        )
-        n = min(
-            int(budget_us / per_entry) + 1,
-            self.device.free_tags,
-            self._tag_quota,
-            self.shrinker_pages + max(self.free_pages - m.min_pages, 0),
-        )
-        done = 0
-        while done < n and self.pool.total_pages > self.accept_pages:
-            h = self._zlru_pop()
-            if h < 0:
-                break
-            self._writeback_entry(h)
-            done += 1
-        if done:
-            self.walk.attempts = 1
-        return done * per_entry
-
-    def _gave_up(self, used: float) -> float:
-        self.shrinker = GAVE_UP
-        self.events.count("gave_up", f"shrink_worker gave up after {MAX_RECLAIM_RETRIES} failures")
-        return used
-
-    def _shrink_memcg(self, memcg: int) -> int:
-        """shrink_memcg walks one entry of the memcg's zswap LRU: its handle, or -1 if empty."""
-        if self.memcgs[memcg] == MEMCG_SERVICE:
-            left = self.service_left[memcg]
-            h = left.pop()
-            if not left:
-                self.walk.drained(memcg)
-            return h
-        return self._zlru_pop()
-
-    def _writeback_entry(self, h: int) -> None:
-        """zswap_writeback_entry: a new swap-cache folio, the entry freed, one 4 KiB write."""
-        self.pool.free_one(h)
-        self.stored -= 1
-        cnt = self.cnt
-        cnt["written_back_pages"] += 1
-        cnt["zswpwb"] += 1
-        cnt["pswpout"] += 1
-        self.inflight += 1  # the new swap-cache folio, freed when the write completes
-        if self.shrinker_pages:
-            self.shrinker_pages -= 1
-        if h < self.n_pages:
-            self.where[h] = SWAPCACHE
-            pages = self._one_page[h : h + 1]
-        else:  # a service memcg's page: not one of the process's pages
-            pages = self._one_page[:0]
-        self.device.submit(WRITEBACK, pages, self.t, SHRINKER)
-        self._tag_quota -= 1
-        self.events.once("writeback", "shrink_worker wrote the first entry back")
-
-    def _zlru_pop(self) -> int:
-        """The oldest live entry of the workload memcg's zswap LRU, or -1."""
-        zlru, zpos, where = self.zlru, self.zpos, self.where
-        while self.zhead < self.ztail:
-            pos = self.zhead
-            h = int(zlru[pos])
-            self.zhead += 1
-            if where[h] == POOL and zpos[h] == pos:
-                return h
-        return -1
-
-    # ------------------------------------------------------------------ workload
-    def _process(self, budget_us: float) -> float:
-        """The allocating process for one step; returns the CPU microseconds it used."""
-        m = self.machine
-        used = 0.0
-        if self.read_wait:
-            self.step_stall = self.dt * 1e6
-            return 0.0
-        per_page = self._page_us
-        user_per_page = per_page - self.cpu["fault"]
-        if self.phase == ALLOC:
-            end = self.n_pages
-        elif self.phase == REACCESS:
-            end = self.n_reaccess
-        else:
-            return 0.0
-        while used < budget_us and self.next_page < end:
-            free = self.free_pages - m.min_pages
-            if free <= 0:
-                # Direct reclaim: one batch; stall when nothing could be freed at once.
-                self._charge = 0.0
-                us, blocked = self.reclaim(budget_us - used, SWAP_CLUSTER_MAX)
-                self.sys_s += us / 1e6
-                used += us
-                if blocked or self.free_pages <= m.min_pages:
-                    break
-                continue
-            can = min(free, end - self.next_page, int((budget_us - used) / per_page) + 1)
-            if self.phase == ALLOC:
-                a = self.next_page
-                ids = np.arange(a, a + can)
-                self.where[a : a + can] = RAM
-                self._lru_push(ids)
-                self.resident += can
-                self.next_page += can
-            else:
-                can = self._reaccess(can)
-                if can == 0:
-                    break
-            used += can * per_page
-            self.user_s += can * user_per_page / 1e6
-            self.sys_s += can * self.cpu["fault"] / 1e6
-            if self.free_pages < m.low_pages:
-                self.kswapd_awake = True
-        self.step_stall = max(self.dt * 1e6 - used, 0.0)
-        return used
-
-    def _lru_push(self, ids: np.ndarray) -> None:
-        k = len(ids)
-        self.lru[self.lru_tail : self.lru_tail + k] = ids
-        self.lru_tail += k
-
-    def _reaccess(self, can: int) -> int:
-        """Touch up to `can` pages from next_page; stops at a page that needs a disk read."""
-        i = self.next_page
-        touched = 0
-        where = self.where
-        while touched < can and i < self.n_reaccess:
-            w = where[i]
-            if w == RAM:
-                pass
-            elif w == POOL:
-                self._zswap_load(i)
-            elif w == SWAP:
-                self._swapin(i)
-                self.next_page = i + 1
-                return touched
-            else:  # under write IO: wait for it
-                self.read_wait = 0
-                break
-            i += 1
-            touched += 1
-        self.next_page = i
-        return touched
-
-    def _zswap_load(self, i: int) -> None:
-        h = np.array([i])
-        self.sys_s += self.decompress_us / 1e6
-        if self.stored_length[i] > 0:
-            self.pool.free(h)
-        self.stored -= 1
-        self.where[i] = RAM
-        self.resident += 1
-        self._lru_push(h)
-        self.cnt["zswpin"] += 1
-
-    def _swapin(self, i: int) -> None:
-        """A load miss: read the page and its readahead window from disk; the process waits."""
-        self.delay_stamp = self.t  # patch 6: a load miss postpones writeback too
-        window = 1 << PAGE_CLUSTER
-        j = i
-        while j < min(i + window, self.n_reaccess) and self.where[j] == SWAP:
-            j += 1
-        ids = np.arange(i, j)
-        self.where[ids] = SWAPCACHE
-        self.reading += len(ids)
-        self.read_wait = len(ids)
-        self.cnt["pswpin"] += len(ids)
-        self.device.submit(SWAPIN, ids, self.t, PROCESS)
-        self.sys_s += self.cpu["submit"] / 1e6
 
     # ------------------------------------------------------------------ device completions
     def _complete_io(self) -> None:

@@ -1,0 +1,69 @@
+"""Reclaim: shrink_folio_list over SWAP_CLUSTER_MAX batches from the head of the anonymous LRU,
+each page offered to zswap_store and the rejected ones written to the swap device, merged
+`swap_merge_pages` to a request (blk_start_plug). Used by kswapd, by the allocating process in
+direct reclaim and by shrink_worker's folio allocation. Part of `Simulation`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .device import SWAPOUT
+from .states import NOBODY, POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
+
+
+class Reclaim:
+    """reclaim() and the anonymous LRU."""
+
+    def sys_cost(self, us: float) -> None:
+        """Charge CPU microseconds to the thread currently running (see _charge)."""
+        self._charge += us
+
+    def reclaim(self, budget_us: float, target: int) -> tuple[float, bool]:
+        """shrink_folio_list over SWAP_CLUSTER_MAX batches from the LRU head, for about `target`
+        pages, within the CPU budget and the device tags this thread may take. Returns the
+        microseconds used and whether it was blocked (no pages on the LRU or no free tag)."""
+        dev = self.device
+        avail = self.lru_tail - self.lru_head
+        tags = min(dev.free_tags, self._tag_quota)
+        if avail <= 0:
+            return 0.0, True
+        if tags < 1:
+            # Congested: a batch is scanned, found unwritable for now, and put back before
+            # the reclaimer throttles (reclaim_throttle) until IO completes.
+            return self.cpu["reclaim"] * SWAP_CLUSTER_MAX, True
+        merge = self._merge
+        batch = SWAP_CLUSTER_MAX
+        per_batch = -(-batch // merge)  # requests if zswap rejected a whole batch
+        # Isolate no more than the free tags could write if zswap rejected every page.
+        by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
+        by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
+        k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
+        ids = self.lru[self.lru_head : self.lru_head + k]
+        self.lru_head += k
+        self._charge = self.cpu["reclaim"] * k
+        stored = self.zswap_store(ids)
+        self.resident -= k
+        n_rej = k - int(np.count_nonzero(stored))
+        self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
+        if n_rej:
+            self.inflight += n_rej
+            self.cnt["pswpout"] += n_rej
+            rejected = None if n_rej == k else ~stored
+            for b in range(0, k, batch):
+                rej = ids[b : b + batch]
+                if rejected is not None:
+                    rej = rej[rejected[b : b + batch]]
+                for j in range(0, len(rej), merge):
+                    # The worker's allocation is satisfied by one page once its batch's IO
+                    # completes; the other freed pages go to the free lists for anyone.
+                    waiter = SHRINKER if j == 0 and self._owner == SHRINKER else NOBODY
+                    dev.submit(SWAPOUT, rej[j : j + merge], self.t, waiter)
+                    self._tag_quota -= 1
+                    self._charge += self.cpu["submit"]
+        blocked = k < target and k in (avail, by_tags)
+        return self._charge, blocked
+
+    def _lru_push(self, ids: np.ndarray) -> None:
+        k = len(ids)
+        self.lru[self.lru_tail : self.lru_tail + k] = ids
+        self.lru_tail += k

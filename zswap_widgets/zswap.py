@@ -1,0 +1,167 @@
+"""zswap_store and zswap_load: the store flow with every rejection path of the reference sheet
+(§1.4), the v6.10 hysteresis or patch 3's limits, same-filled pages, what each compressor and
+allocator refuses, and the workload memcg's zswap LRU (added at the tail, written back from the
+head). Part of `Simulation`; the state it uses is set up in `Simulation.__init__`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .compressors import EINVAL, PAGE_SIZE
+from .states import POOL, RAM, ZSPAGE_SLACK
+
+
+class ZswapPaths:
+    """zswap_store(), zswap_load() and the zswap LRU."""
+
+    def _stored_lengths(self, handles: np.ndarray) -> np.ndarray:
+        return np.where(self.length[handles] < 0, PAGE_SIZE, self.length[handles])
+
+    def _pool_store(self, handles: np.ndarray, lengths: np.ndarray) -> None:
+        self.stored_length[handles] = lengths
+        self.pool.store(handles, lengths)
+
+    def zswap_store(self, ids: np.ndarray) -> np.ndarray:
+        """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
+        n = len(ids)
+        stored = np.zeros(n, dtype=bool)
+        if not self.enabled:
+            return stored
+        cnt = self.cnt
+        if self.zero_in_swap_layer:
+            # v6.12+: zero pages never reach zswap; the swap layer's zeromap keeps them.
+            stored |= self.zero[ids]
+        total = self.pool.total_pages
+        # Limit check: how many of the batch get past it (step 4 of the store flow).
+        if self.hysteresis and self.reached_full:
+            if total <= self.accept_pages:
+                self.reached_full = False
+                self.events.once(
+                    "accept_again", "pool fell to the accept threshold; stores accepted again"
+                )
+        if (self.hysteresis and self.reached_full) or total >= self.max_pages:
+            passed = 0
+        elif total + n * self._max_obj_cost < self.max_pages:
+            passed = n  # the whole batch fits below max whatever it compresses to
+        else:
+            cost = np.cumsum(self._obj_cost[ids])
+            passed = int(np.searchsorted(cost, self.max_pages - total, side="left")) + 1
+            passed = min(passed, n)
+        over = n - passed
+        if over:
+            # zswap_check_limits counts pool_limit_hit only at or above max; rejections in the
+            # hysteresis band (below max, reached_full still set) are counted nowhere.
+            if total >= self.max_pages or passed:
+                cnt["pool_limit_hit"] += over
+            self.step_limit_rejects += over
+            if self.hysteresis:
+                if not self.reached_full:
+                    self.events.once(
+                        "full", "pool reached max_pool_percent: zswap_pool_reached_full set"
+                    )
+                self.reached_full = True
+            else:
+                self.events.once(
+                    "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
+                )
+        if passed == 0 and not self.zero_in_swap_layer:
+            # Nothing gets past the limit (stage 4): no compression, all rejected.
+            self._rejected(n, over)
+            return stored
+        cand = np.flatnonzero(~stored[:passed])
+        h = ids[cand]
+        if len(h):
+            same = self.same[h] & ~self.zero_in_swap_layer
+            n_same = int(same.sum())
+            if n_same:
+                # Same-filled pages: length 0, no pool memory, not on the LRU.
+                stored[cand[same]] = True
+                self.stored_length[h[same]] = 0
+                cnt["same_filled_pages"] += n_same
+                cand, h = cand[~same], h[~same]
+            lengths = self.length[h]
+            self.sys_cost(len(h) * self.compress_us)
+            failed = lengths < 0
+            if self.store_as_is:
+                lengths = np.where(failed, PAGE_SIZE, lengths)
+                failed = np.zeros_like(failed)
+            elif failed.any():
+                fail = lengths[failed]
+                cnt["reject_compress_fail"] += int((fail == EINVAL).sum())
+                cnt["reject_compress_poor"] += int((fail != EINVAL).sum())
+                self.events.once(
+                    "incompressible", "incompressible pages rejected by the compressor"
+                )
+            fits = self.pool.fits(np.maximum(lengths, 0)) | failed
+            if not fits.all():
+                cnt["reject_compress_poor"] += int((~fits).sum())
+                self.events.once(
+                    "too_big", "objects too big for the allocator (reject_compress_poor)"
+                )
+            ok = ~failed & fits
+            cand, h = cand[ok], h[ok]
+            if len(h):
+                self._pool_store(h, lengths[ok])
+                # The batch's limit check used average costs; the kernel checks before each
+                # store, so the pool passes max by at most one zspage. Undo the overshoot.
+                undo = 0
+                while self.pool.total_pages > self.max_pages + ZSPAGE_SLACK and undo < len(h):
+                    undo += 1
+                    self.pool.free(h[-undo:][:1])
+                if undo:
+                    cand, h = cand[:-undo], h[:-undo]
+                    cnt["pool_limit_hit"] += undo
+                    self.step_limit_rejects += undo
+                    over += undo
+                stored[cand] = True
+                self._zlru_push(h)
+        n_stored = int(stored.sum())
+        n_rej = n - n_stored
+        n_zswap = n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
+        cnt["zswpout"] += n_zswap
+        self.stored += n_zswap
+        self.step_stores += n_stored
+        if n_rej:
+            self._rejected(n_rej, over)
+        if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
+            self.events.once(
+                "shrink_start",
+                "pool reached the shrink-start threshold; background writeback starts",
+            )
+            self.queue_shrink()
+        return stored
+
+    def _rejected(self, n: int, over_limit: int) -> None:
+        """The reject path: stamp patch 6's delay, queue the shrinker if the limit was hit."""
+        self.step_rejects += n
+        self.delay_stamp = self.t  # patch 6: any reject postpones writeback
+        if self.reached_full or over_limit:
+            self.queue_shrink()
+
+    def _zlru_push(self, h: np.ndarray) -> None:
+        k = len(h)
+        self.zlru[self.ztail : self.ztail + k] = h
+        self.zpos[h] = np.arange(self.ztail, self.ztail + k)
+        self.ztail += k
+
+    def _zlru_pop(self) -> int:
+        """The oldest live entry of the workload memcg's zswap LRU, or -1."""
+        zlru, zpos, where = self.zlru, self.zpos, self.where
+        while self.zhead < self.ztail:
+            pos = self.zhead
+            h = int(zlru[pos])
+            self.zhead += 1
+            if where[h] == POOL and zpos[h] == pos:
+                return h
+        return -1
+
+    def _zswap_load(self, i: int) -> None:
+        h = np.array([i])
+        self.sys_s += self.decompress_us / 1e6
+        if self.stored_length[i] > 0:
+            self.pool.free(h)
+        self.stored -= 1
+        self.where[i] = RAM
+        self.resident += 1
+        self._lru_push(h)
+        self.cnt["zswpin"] += 1
