@@ -1,0 +1,33 @@
+"""zswap_store and zswap_load per kernel: hysteresis, limits, incompressible pages."""
+
+from zswap_widgets import Config, Simulation, simulate
+
+
+def test_v610_hysteresis_rejects_until_accept_and_counts_hits_only_at_max(small):
+    sim = Simulation(small.replace(kernel="v6.10", empty_memcgs=0, nr_memcgs=1, idle_s=0))
+    hits_in_band = 0
+    while not sim.done:
+        pool = sim.pool.total_pages
+        full_before = sim.reached_full
+        hits = sim.cnt["pool_limit_hit"]
+        stores = sim.cnt["zswpout"]
+        sim.step()
+        if full_before and pool > sim.accept_pages:
+            # inside the hysteresis band nothing is stored
+            assert sim.cnt["zswpout"] == stores
+            if pool < sim.max_pages:
+                hits_in_band += sim.cnt["pool_limit_hit"] - hits
+    assert sim.cnt["pool_limit_hit"] > 0
+    assert hits_in_band == 0
+
+
+def test_incompressible_pages_per_kernel():
+    base = dict(ram_mib=128, kernel_reserved_mib=8, alloc_mib=160, idle_s=0.2)
+    base["compressible_fraction"] = 0.0
+    old = simulate(Config(kernel="patches-1-3", **base)).counters
+    assert old["reject_compress_fail"] > 0 and old["zswpout"] == 0
+    for k in ("patches-1-6", "v6.18"):
+        c = simulate(Config(kernel=k, **base)).counters
+        assert c["reject_compress_fail"] == 0 and c["zswpout"] > 0, k
+    deflate = simulate(Config(kernel="patches-1-3", compressor="deflate", **base)).counters
+    assert deflate["reject_compress_poor"] > 0 and deflate["reject_compress_fail"] == 0
