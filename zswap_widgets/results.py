@@ -60,8 +60,9 @@ STAGES = {
     1: "pool below the accept threshold, no zswap activity",
     2: "stores absorbed by zswap with no IO",
     3: "past the shrink-start threshold, writeback in the background while still accepting",
-    4: "pool at its max, rejecting stores, shrinker interrupted",
-    5: "allocation stopped; after the delay writeback resumes down to the accept threshold",
+    4: "pool at its max, rejecting stores to disk (patch 6 pauses the shrinker meanwhile)",
+    5: "allocation stopped; writeback takes the pool down to the accept threshold "
+    "(after the delay, with patch 6)",
 }
 
 
