@@ -355,12 +355,12 @@ def test_long_runs_show_progress(small):
     def watched(config, progress):
         def report(fraction):
             progress(fraction)
-            seen.append((dash.progress.value, dash.progress.layout.visibility))
+            seen.append((dash.progress.value, dash.progress.layout.display))
 
         return real(config, report)
 
     dash.cache.simulate = watched
     dash.controls["alloc_mib"].value = 256
-    assert seen and all(vis == "visible" for _, vis in seen)
+    assert seen and all(shown is None for _, shown in seen)  # displayed while it runs
     assert seen[-1][0] == 100 and [v for v, _ in seen] == sorted(v for v, _ in seen)
-    assert dash.progress.layout.visibility == "hidden"
+    assert dash.progress.layout.display == "none"  # and takes no room afterwards

@@ -109,7 +109,7 @@ class Dashboard(w.VBox):
         # status
         self.error_box = w.HTML("")
         self.progress = w.IntProgress(value=0, min=0, max=100, description="simulating")
-        self.progress.layout.visibility = "hidden"
+        self.progress.layout.display = "none"
         self.status = w.HTML("")
         self.stage = w.HTML("")
 
@@ -419,7 +419,7 @@ class Dashboard(w.VBox):
 
         if missing:
             self.progress.value = 0
-            self.progress.layout.visibility = "visible"
+            self.progress.layout.display = None
             self.status.value = f"<i>simulating {len(missing)} run(s)…</i>"
         try:
             runs = []
@@ -429,7 +429,7 @@ class Dashboard(w.VBox):
                 if not hit:
                     done[0] += 1
         finally:
-            self.progress.layout.visibility = "hidden"
+            self.progress.layout.display = "none"
         self._run, self._off = runs[0], runs[1]
         self._pair = (runs[2], runs[3]) if compare else None
         self._show_status(applied=True)
