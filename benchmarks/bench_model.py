@@ -62,14 +62,7 @@ def main() -> None:
     print("scaling with pages (RAM, allocation and device speed scaled together, same steps):")
     walls = {}
     for x in (0.5, 1, 2, 4):
-        cfg = base.replace(
-            ram_mib=int(base.ram_mib * x),
-            kernel_reserved_mib=int(base.kernel_reserved_mib * x),
-            baseline_used_mib=int(base.baseline_used_mib * x),
-            alloc_mib=int(base.alloc_mib * x),
-            swap_iops=int(base.swap_iops * x),
-            swap_bandwidth_mib_s=int(base.swap_bandwidth_mib_s * x),
-        )
+        cfg = base.scaled(x).replace(step_ms=base.step_ms)
         walls[x] = median_wall(cfg, args.repeats)
     report("pages", walls)
     print("scaling with steps (same pages, step_ms divided):")

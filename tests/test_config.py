@@ -85,3 +85,18 @@ def test_replace_and_equality():
     assert c.replace(seed=3) == Config(max_pool_percent=30, seed=3)
     assert c != Config()
     assert hash(c) == hash(Config(max_pool_percent=30))
+
+
+def test_scaled_keeps_the_story_and_the_timeline():
+    from zswap_widgets import simulate
+
+    quarter = Config(idle_s=0).scaled(0.25)
+    assert (quarter.ram_mib, quarter.alloc_mib, quarter.swap_iops, quarter.step_ms) == (
+        256,
+        512,
+        875,
+        4.0,
+    )
+    full, small = simulate(Config(idle_s=0)), simulate(quarter)
+    assert abs(small.elapsed_s / full.elapsed_s - 1) < 0.1  # about the same timeline
+    assert [s for s, _, _ in small.stages] == [s for s, _, _ in full.stages]

@@ -83,7 +83,7 @@ def test_io_patch_is_the_one_that_interrupts_writeback():
 
 
 def test_incompressible_counter_follows_the_model():
-    run = simulate(Config(**exercises.INCOMPRESSIBLE))
+    run = simulate(exercises.INCOMPRESSIBLE)
     right = max(exercises.REJECT_COUNTERS, key=run.counters.get)
     _right(exercises.check_incompressible_counter(right))
     _right(exercises.check_incompressible_counter(f" /sys/kernel/debug/zswap/{right.upper()} "))

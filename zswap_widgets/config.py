@@ -334,6 +334,15 @@ class Config(HasTraits):
             out = {n: x for n, x in out.items() if x != getattr(default, n)}
         return out
 
+    def scaled(self, factor: float) -> Config:
+        """The same story at another size: memory sizes and the swap device's limits times
+        `factor`, the time step divided by it, so that each step sees the same numbers of pages
+        and requests and the timeline stays about the same."""
+        sizes = ("ram_mib", "kernel_reserved_mib", "baseline_used_mib", "alloc_mib", "reaccess_mib")
+        rates = ("swap_iops", "swap_bandwidth_mib_s")
+        changes = {n: int(getattr(self, n) * factor) for n in sizes + rates}
+        return self.replace(step_ms=self.step_ms / factor, **changes)
+
     def replace(self, **changes: Any) -> Config:
         """A copy with some knobs changed."""
         return Config(**{**self.to_dict(), **changes})

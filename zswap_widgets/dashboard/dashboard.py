@@ -25,15 +25,7 @@ from .view import run_view
 # divided by 4, and the time step is 4 ms. Per step the model then sees the same numbers of pages
 # and requests as the full-scale run does per 1 ms, so the timeline (about 10 s of allocation,
 # then the drain) and the five stages are those of the full scale; counters are about 1/4.
-DASHBOARD_DEFAULT = Config(
-    ram_mib=256,
-    kernel_reserved_mib=14,
-    baseline_used_mib=5,
-    alloc_mib=512,
-    swap_iops=875,
-    swap_bandwidth_mib_s=42,
-    step_ms=4.0,
-)
+DASHBOARD_DEFAULT = Config().scaled(0.25)
 COVER_LETTER = Config()
 
 SCENARIOS: dict[str, Config] = {
