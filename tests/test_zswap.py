@@ -31,3 +31,14 @@ def test_incompressible_pages_per_kernel():
         assert c["reject_compress_fail"] == 0 and c["zswpout"] > 0, k
     deflate = simulate(Config(kernel="patches-1-3", compressor="deflate", **base)).counters
     assert deflate["reject_compress_poor"] > 0 and deflate["reject_compress_fail"] == 0
+
+
+def test_same_filled_pages_take_no_pool_memory_before_6_12():
+    base = dict(ram_mib=128, kernel_reserved_mib=8, alloc_mib=192, idle_s=0.2, reaccess_mib=32)
+    base.update(
+        compressible_fraction=1.0, filler="byte", allocator="zbud", nr_memcgs=1, empty_memcgs=0
+    )
+    old = simulate(Config(kernel="patches-1-6", **base)).counters
+    assert old["same_filled_pages"] > 0 and old["pool_total_size"] == 0
+    new = simulate(Config(kernel="v6.12", **base)).counters  # compressed like any page
+    assert new["same_filled_pages"] == 0 and new["pool_total_size"] > 0

@@ -71,7 +71,8 @@ class ZswapPaths:
         cand = np.flatnonzero(~stored[:passed])
         h = ids[cand]
         if len(h):
-            same = self.same[h] & ~self.zero_in_swap_layer
+            # Same-filled pages (<= 6.11); from 6.12 zswap has no same-filled code.
+            same = self.same[h] if not self.zero_in_swap_layer else np.zeros(len(h), dtype=bool)
             n_same = int(same.sum())
             if n_same:
                 # Same-filled pages: length 0, no pool memory, not on the LRU.

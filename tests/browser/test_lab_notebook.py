@@ -13,7 +13,7 @@ import shutil
 from itertools import count
 
 import pytest
-from browser_helpers import DashboardPage, path_points, wait_changed
+from browser_helpers import DashboardPage, path_points, wait_changed, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,8 @@ print(_json.dumps({
     "control": _d.controls["max_pool_percent"].value,
     "max_pool_percent": _d.config.max_pool_percent,
     "kernel": _d.config.kernel,
+    "shrink_start_percent": _d.config.shrink_start_percent,
+    "shrink_start_control": _d.controls["shrink_start_percent"].value,
     "error": _d.error,
     "elapsed_s": _d.run.elapsed_s,
     "fresh_elapsed_s": _fresh.elapsed_s,
@@ -125,9 +127,11 @@ def test_lab_renders_and_python_agrees_after_keyboard(lab_dash, page, output_dir
 
 def test_lab_invalid_combination_shows_error(lab_dash, page, output_dir) -> None:
     d = lab_dash
-    before = kernel_state(page)
     d.root.get_by_role("checkbox", name="auto", exact=True).first.uncheck()
-    d.press("shrink_start_percent", "ArrowLeft", 4)  # accept + 1 -> accept - 3
+    d.press("shrink_start_percent", "ArrowLeft", 1)  # accept + 1 -> accept: still valid
+    wait_until(page, lambda: kernel_state(page)["shrink_start_percent"], lambda v: v == 50)
+    before = kernel_state(page)
+    d.press("shrink_start_percent", "ArrowLeft", 1)  # accept - 1: invalid
     page.wait_for_function(
         "root => root.innerText.includes('Not applied')",
         arg=d.root.element_handle(),
@@ -137,6 +141,7 @@ def test_lab_invalid_combination_shows_error(lab_dash, page, output_dir) -> None
     state = kernel_state(page)
     assert "shrink_start_percent" in state["error"], state
     assert state["elapsed_s"] == before["elapsed_s"], "an invalid configuration was run"
+    assert state["shrink_start_percent"] == 50 and state["shrink_start_control"] == 49, state
     assert "Traceback" not in page.inner_text("body")
     d.screenshot(output_dir / "lab-error.png")
     assert not page.console.errors, "\n".join(page.console.errors)

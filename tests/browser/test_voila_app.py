@@ -172,10 +172,17 @@ def test_preset_and_compare_draw_both_runs(dash: DashboardPage, page, output_dir
 def test_invalid_combination_shows_error_not_traceback(
     dash: DashboardPage, page, output_dir
 ) -> None:
-    code0 = dash.scenario_code()
-    pool0 = dash.pool()["pool"]
     dash.root.get_by_role("checkbox", name="auto", exact=True).first.uncheck()
-    dash.press("shrink_start_percent", "ArrowLeft", 4)  # 51 -> 47, below accept (50)
+    dash.press("shrink_start_percent", "ArrowLeft")  # 51 -> 50 = accept: still valid
+    code0 = wait_until(
+        page,
+        dash.scenario_code,
+        lambda code: from_code(code).shrink_start_percent == 50,
+        what="shrink_start_percent 50 applied",
+    )
+    page.wait_for_timeout(500)  # let the re-run of the valid value finish drawing
+    pool0 = dash.pool()["pool"]
+    dash.press("shrink_start_percent", "ArrowLeft")  # 49: below accept (50)
     page.wait_for_function(
         "root => root.innerText.includes('Not applied')",
         arg=dash.root.element_handle(),
