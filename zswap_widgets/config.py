@@ -136,7 +136,7 @@ class Config(HasTraits):
         1,
         256,
         "swap device",
-        "pages of one reclaim batch merged into one write request (writeback never merges)",
+        "pages of one reclaim batch merged into one write request (writeback bios are unplugged; see merge_queued_writes)",
         "pages",
     )
     swap_queue_depth = _int(
