@@ -75,7 +75,7 @@ class SwapDevice:
             else:
                 kind, pages, t0, owner = writes.popleft()
             self._ops -= 1
-            self._bytes -= max(len(pages), 1) * PAGE_SIZE
+            self._bytes -= max(len(pages), 1) * PAGE_SIZE  # a service page's writeback: 1
             self.served[kind] += 1
             self.in_service.append((now + self.latency, kind, pages, t0, owner))
 

@@ -233,6 +233,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self.read_wait = 0
             else:
                 self.where[pages] = SWAP
+                # A writeback of a service memcg's entry carries no process page but still
+                # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
                 if owner == SHRINKER and kind == SWAPOUT:
                     self.shrinker_pages += 1
