@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from zswap_widgets.dashboard import COVER_LETTER, DASHBOARD_DEFAULT, Dashboard  # noqa: E402
+from zswap_widgets.widgets import COVER_LETTER, DASHBOARD_DEFAULT, Dashboard  # noqa: E402
 
 
 def median_ms(fn: Callable[[int], None], repeat: int) -> float:
@@ -41,7 +41,7 @@ def main() -> None:
     steps = len(dash.run.series["t_s"])
     print(f"default scenario: {steps} steps, {dash.run.elapsed_s:.2f} s elapsed (model)")
 
-    from zswap_widgets.simulation import simulate
+    from zswap_widgets.model.simulation import simulate
 
     def sim(i: int) -> None:
         simulate(DASHBOARD_DEFAULT.replace(max_pool_percent=41 + i))

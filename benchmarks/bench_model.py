@@ -16,7 +16,7 @@ import sys
 import time
 
 from zswap_widgets import simulate
-from zswap_widgets.bench import BENCH_KERNELS, bench_config
+from zswap_widgets.analysis.bench import BENCH_KERNELS, bench_config
 
 
 def median_wall(config, repeats: int) -> float:
@@ -33,7 +33,7 @@ def peak_rss_mib(kernel: str) -> float:
     # VmHWM of the new process image (ru_maxrss would carry over the forking parent's peak).
     code = (
         "from zswap_widgets import simulate;"
-        "from zswap_widgets.bench import bench_config;"
+        "from zswap_widgets.analysis.bench import bench_config;"
         f"simulate(bench_config({kernel!r}));"
         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
         "print(int(hwm.split()[1]) / 1024)"

@@ -1,17 +1,16 @@
 """zswap-widgets: a stepwise model of Linux zswap and Jupyter widgets to teach it.
 
-The model (Config, Simulation, simulate, Run, KERNELS) never imports ipywidgets or bqplot;
-`Dashboard` is imported from the widget layer only when asked for.
+Floors, each importing only from the ones below it: `model` (Config, Simulation, simulate, Run,
+KERNELS; never imports ipywidgets or bqplot), `analysis` (benchmark, traces), `widgets`
+(`Dashboard`, imported only when asked for), `teaching` (exercises, tutorial launcher) and `cli`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .config import Config
-from .kernels import KERNELS, KernelPreset
-from .results import COUNTERS, STAGES, Run
-from .simulation import Simulation, simulate
+from .analysis import traces
+from .model import COUNTERS, KERNELS, STAGES, Config, KernelPreset, Run, Simulation, simulate
 
 __all__ = [
     "COUNTERS",
@@ -23,13 +22,14 @@ __all__ = [
     "Run",
     "Simulation",
     "simulate",
+    "traces",
 ]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
     if name == "Dashboard":
-        from .dashboard import Dashboard
+        from .widgets import Dashboard
 
         return Dashboard
     raise AttributeError(f"module 'zswap_widgets' has no attribute {name!r}")

@@ -11,8 +11,8 @@ import pytest
 from browser_helpers import DashboardPage, parse_number, path_points, wait_changed, wait_until
 
 from zswap_widgets import simulate
-from zswap_widgets.dashboard.view import labelled_bands, nice_ceil
-from zswap_widgets.scenario import from_code
+from zswap_widgets.model.scenario import from_code
+from zswap_widgets.widgets.view import labelled_bands, nice_ceil
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,98 @@
+"""The step loop: invariants at every step, determinism, stages, series and progress."""
+
+import itertools
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zswap_widgets import COUNTERS, Config, Simulation, simulate
+from zswap_widgets.model.allocators import ZS_PAGES_PER_ZSPAGE
+from zswap_widgets.model.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED
+
+KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
+
+
+def check_invariants(sim: Simulation, before: dict[str, int]) -> dict[str, int]:
+    where = sim.where
+    assert np.count_nonzero(where == RAM) == sim.resident
+    places = [np.count_nonzero(where == w) for w in (UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP)]
+    assert sum(places) == sim.n_pages
+    # pages under IO are exactly those the accounting says are in flight
+    assert places[3] <= sim.inflight + sim.reading
+    # the pool never exceeds its limit by more than one zspage (plus one batch's estimate)
+    assert sim.pool.total_pages <= sim.max_pages + ZS_PAGES_PER_ZSPAGE.max() + 8
+    if sim.pool.max_objects_per_page:
+        assert sim.pool.objects_per_page().max(initial=0) <= sim.pool.max_objects_per_page
+    now = sim.counters()
+    for name in COUNTERS:
+        if name not in ("pool_total_size", "stored_pages"):
+            assert now[name] >= before.get(name, 0), name
+    assert sim.free_pages >= 0
+    return now
+
+
+configs = st.builds(
+    lambda kernel, allocator, **kw: Config(
+        kernel=kernel, allocator=allocator if kernel != "v6.18" else "zsmalloc", **kw
+    ),
+    kernel=st.sampled_from(KERNEL_NAMES),
+    allocator=st.sampled_from(["zsmalloc", "zbud", "z3fold"]),
+    max_pool_percent=st.integers(5, 60),
+    accept_threshold_percent=st.integers(10, 95),
+    compressible_fraction=st.sampled_from([0.0, 0.5, 0.75, 1.0]),
+    filler=st.sampled_from(["text", "byte", "zero"]),
+    seed=st.integers(0, 1000),
+    reaccess_mib=st.sampled_from([0, 32]),
+    empty_memcgs=st.integers(0, 5),
+    offline_memcgs=st.integers(0, 2),
+    ram_mib=st.just(128),
+    kernel_reserved_mib=st.just(8),
+    alloc_mib=st.sampled_from([64, 192]),
+    idle_s=st.just(0.6),
+    swap_iops=st.integers(300, 3000),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs)
+def test_invariants_hold_at_every_step(config):
+    sim = Simulation(config)
+    seen: dict[str, int] = {}
+    while not sim.done:
+        sim.step(25)
+        seen = check_invariants(sim, seen)
+    if not config.preset.enabled:
+        assert seen["zswpout"] == 0 and seen["stored_pages"] == 0
+
+
+def test_same_seed_same_run_other_seed_differs(small):
+    a, b = simulate(small), simulate(small)
+    assert a.counters == b.counters and a.elapsed_s == b.elapsed_s
+    for k in a.series:
+        np.testing.assert_array_equal(a.series[k], b.series[k])
+    c = simulate(small.replace(seed=1))
+    assert c.series["pool_pages"].tolist() != a.series["pool_pages"].tolist()
+
+
+def test_default_scenario_visits_the_five_stages_in_order():
+    run = simulate(Config())
+    order = [s for s, _, _ in run.stages]
+    firsts = [order.index(s) for s in (1, 2, 3, 4, 5)]
+    assert firsts == sorted(firsts), order
+    assert any("shrink-start" in text for _, text in run.events)
+
+
+def test_series_have_one_value_per_step(small):
+    run = simulate(small)
+    n = len(run.series["t_s"])
+    assert all(len(a) == n for a in run.series.values())
+    assert np.all(np.diff(run.series["t_s"]) > 0)
+    assert run.elapsed_s > 0 and 0 < run.user_s < run.elapsed_s
+
+
+def test_progress_rises_steadily_to_one(small):
+    seen: list[float] = []
+    Simulation(small).run(progress=seen.append)
+    assert seen[-1] == 1.0 and all(b >= a for a, b in itertools.pairwise(seen))
+    assert max(b - a for a, b in itertools.pairwise(seen)) < 0.25  # no long silent jump

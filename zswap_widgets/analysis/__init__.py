@@ -1,0 +1,2 @@
+"""The analysis floor, on top of the model: the cover letter's benchmark and the measured
+real-kernel traces. No widgets."""
