@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from binder_venv import binder_python
 
-from zswap_widgets.teaching import tutorial
 from zswap_widgets.cli import main
+from zswap_widgets.teaching import tutorial
 
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
