@@ -59,26 +59,46 @@ def test_app_notebook_is_a_title_and_the_dashboard():
     assert "Dashboard()" in cells[1].source
 
 
-def test_exercise_cells_carry_nbgrader_metadata():
+def test_the_exercise_notebook_asks_answers_and_checks_every_question():
+    from zswap_widgets.teaching.course import role
+    from zswap_widgets.teaching.exercises import EXERCISES
+
     cells = _read("06-exercises.ipynb").cells
-    meta = [c.metadata["nbgrader"] for c in cells if "nbgrader" in c.metadata]
-    ids = [m["grade_id"] for m in meta]
+    roles = [(role(c).get("role"), role(c).get("question")) for c in cells]
+    assert ("student", None) in roles and ("manual", "q8") in roles
+    for qid, e in EXERCISES.items():
+        mine = [r for r, q in roles if q == qid]
+        assert mine == ["text", "ask", "answer", "check"], (qid, mine)
+        answer = next(c for c in cells if role(c) == {"role": "answer", "question": qid})
+        assert answer.source.splitlines() == [
+            f"{n} = ...  # {h}" for n, h in zip(e.names, e.hints, strict=True)
+        ]
+        check = next(c for c in cells if role(c) == {"role": "check", "question": qid})
+        assert check.source == f'ex.check("{qid}", {", ".join(e.names)}, student=STUDENT_ID)'
+    assert "reveal" not in "".join(c.source for c in cells if c.cell_type == "code")
+
+
+def test_the_source_notebook_carries_nbgrader_metadata():
+    from zswap_widgets.teaching.course import source_notebook
+
+    nb = source_notebook(_read("06-exercises.ipynb"))
+    meta = [c.metadata.get("nbgrader") for c in nb.cells]
+    ids = [m["grade_id"] for m in meta if m]
     assert len(ids) == len(set(ids)), "grade_id must be unique"
-    for m in meta:
+    for cell, m in zip(nb.cells, meta, strict=True):
+        if m is None:
+            assert cell.source.startswith("STUDENT_ID = "), cell.source
+            continue
         assert m["schema_version"] == 3
-        assert {"grade", "solution", "locked", "grade_id"} <= set(m)
         if m["grade"]:
             assert m["points"] > 0
-    answers = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
-    checks = [
-        c for c in cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-    ]
-    assert len(checks) >= 5
-    for c in checks:
-        assert c.source.startswith("ex.check_") and c.metadata["nbgrader"]["locked"]
-    for c in answers:
-        if c.cell_type == "code":
-            assert "= ..." in c.source, "answer cells hold the ... placeholder"
+        if m["solution"]:
+            assert not m["locked"]
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        else:
+            assert m["locked"]
+        if m["grade"] and cell.cell_type == "code":
+            assert "zswap_widgets.teaching.grading" in cell.source
 
 
 @pytest.fixture(scope="module")
