@@ -91,6 +91,8 @@ def source_notebook(student_nb):
         r = role(cell)
         kind, qid = r.get("role"), r.get("question", "")
         cell.metadata.pop(ROLE_KEY, None)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
         if kind == "answer":
             cell.source = f"{cell.source.rstrip()}\n### BEGIN SOLUTION\n{solution_code(qid)}\n### END SOLUTION"
             cell.metadata["nbgrader"] = _nbgrader(f"{qid}_answer", solution=True)
