@@ -64,7 +64,8 @@ def test_each_check_accepts_its_solution_and_reveal_shows_it(qid):
     assert "Worked answer" in shown
     for name, value in zip(e.names, answers, strict=True):
         assert f"{name} = {value!r}" in shown
-    assert "Default variant" in ex.ask(qid)._repr_markdown_()
+    assert ("Default variant" in ex.ask(qid)._repr_markdown_()) == e.varies
+    assert ("Variant for student" in ex.ask(qid, "alice")._repr_markdown_()) == e.varies
 
 
 def test_default_variants_are_the_notebook_texts_numbers():

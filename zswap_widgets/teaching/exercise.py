@@ -82,6 +82,8 @@ class Exercise:
         return self.judge(answers_plain, student)
 
     def ask(self, student: str = "") -> Text:
+        if not self.varies:
+            return Text(self.question(student))
         who = (
             f"*Variant for student `{student}`.*"
             if student_rng(self.qid, student) is not None

@@ -657,3 +657,22 @@ def check(qid: str, *answers: Any, student: str = "") -> Feedback:
 def reveal(qid: str, student: str = "") -> Text:
     """The worked answer of this student's variant (self-study; OSTEP's -c)."""
     return _exercise(qid).reveal(student)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m zswap_widgets.teaching.exercises [STUDENT_ID]`: every question of that
+    student's variants with its worked answer (the teacher's answer key)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    student = args[0] if args else ""
+    for qid in EXERCISES:
+        print(
+            f"## {qid}: {EXERCISES[qid].title}\n\n{ask(qid, student)}\n\n{reveal(qid, student)}\n"
+        )
+    print(f"## {MANUAL_QID} (by hand)\n\n{MANUAL_ANSWER}\n\nRubric: {MANUAL_RUBRIC}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
