@@ -19,17 +19,24 @@ import ipywidgets as w
 from .display import Static, show
 
 LOCK = "Lock in my prediction"
+MAX_CHOICE_CHARS = 60  # longer labels wrap badly in a radio button
 
 
 class Prediction(w.VBox):
     """The widget behind `predict()`; `value` is the locked-in prediction, or None."""
 
     def __init__(self, question: str, choices: Sequence[str] | None = None) -> None:
+        long = [c for c in choices or () if len(c) > MAX_CHOICE_CHARS]
+        if long:
+            raise ValueError(
+                f"choices: {long[0]!r} has {len(long[0])} characters; at most "
+                f"{MAX_CHOICE_CHARS} fit on a radio button's line"
+            )
         self.question = question
         self.value: str | None = None
         if choices:
             self.answer = w.RadioButtons(
-                options=list(choices), value=None, layout=w.Layout(width="auto")
+                options=list(choices), value=None, layout=w.Layout(width="100%")
             )
         else:
             self.answer = w.Text(placeholder="your prediction", layout=w.Layout(width="60%"))
@@ -40,7 +47,8 @@ class Prediction(w.VBox):
             [
                 w.HTML(f"<b>Predict:</b> {html.escape(question)}"),
                 self.answer,
-                w.HBox([self.button, self.status]),
+                self.button,
+                self.status,
             ],
             layout=w.Layout(border="1px solid #90caf9", padding="6px 10px", margin="4px 0"),
         )
@@ -48,12 +56,12 @@ class Prediction(w.VBox):
     def lock(self) -> None:
         value = self.answer.value
         if value is None or not str(value).strip():
-            self.status.value = "&nbsp;Choose or write a prediction first."
+            self.status.value = "Choose or write a prediction first."
             return
         self.value = str(value).strip()
         self.answer.disabled = self.button.disabled = True
         self.status.value = (
-            f"&nbsp;Locked in: <b>{html.escape(self.value)}</b>. Now run the next cell and compare."
+            f"Locked in: <b>{html.escape(self.value)}</b>. Now run the next cell and compare."
         )
 
 

@@ -1,0 +1,85 @@
+"""The static renderings that stand in for widgets where no kernel runs, and the prediction box."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import ipywidgets as w
+import numpy as np
+import pytest
+from bqplot import pyplot as plt
+
+from zswap_widgets.teaching.display import show
+from zswap_widgets.teaching.predict import MAX_CHOICE_CHARS, predict
+
+SVG = "{http://www.w3.org/2000/svg}"
+VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _svg(bundle) -> ET.Element:
+    return ET.fromstring(bundle["image/svg+xml"])
+
+
+def test_a_figure_carries_an_svg_of_its_lines_bars_axes_and_legend():
+    lines = plt.figure(title="two lines")
+    x = np.linspace(0, 10, 5000)
+    plt.plot(x, [np.sin(x), np.cos(x)], labels=["sin", "cos"], display_legend=True)
+    plt.xlabel("time (s)")
+    plt.hline(0.5, line_style="dashed")
+    bars = plt.figure(title="grouped bars")
+    plt.bar(["a", "b", "c"], [[1, 2, 3], [3, 2, 0]], type="grouped", labels=["x", "y"])
+    bundle = show(w.VBox([w.HBox([lines]), bars]))._repr_mimebundle_()
+    assert VIEW in bundle and "two lines; grouped bars" in bundle["text/plain"]
+    svg = _svg(bundle)
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert {"two lines", "grouped bars", "time (s)", "sin", "cos", "a", "b", "c"} <= set(texts)
+    polylines = list(svg.iter(f"{SVG}polyline"))
+    assert len(polylines) == 3 and any("stroke-dasharray" in p.attrib for p in polylines)
+    # 5000 points over ~640 px: the drawing keeps the shape with far fewer points
+    assert 50 < len(polylines[0].attrib["points"].split()) < 1500
+    assert len([r for r in svg.iter(f"{SVG}rect") if r.attrib.get("height") not in ("8",)]) >= 6
+
+
+def test_points_land_where_the_scales_say():
+    fig = plt.figure(title="diagonal")
+    plt.plot([0, 1], [0, 1])
+    plt.xlim(0, 1)
+    plt.ylim(0, 1)
+    (line,) = _svg(show(fig)._repr_mimebundle_()).iter(f"{SVG}polyline")
+    (x0, y0), (x1, y1) = [map(float, p.split(",")) for p in line.attrib["points"].split()]
+    assert x1 > x0 and y1 < y0  # up and to the right (SVG y grows downwards)
+
+
+def test_a_widget_without_charts_shows_its_html():
+    bundle = show(w.Button(description="b"), html_text="<b>hi</b>", text="hi")._repr_mimebundle_()
+    assert bundle["text/html"] == "<b>hi</b>" and bundle["text/plain"] == "hi"
+    assert "image/svg+xml" not in bundle and VIEW in bundle
+
+
+def test_predict_locks_a_choice_and_reads_as_text_without_a_kernel():
+    shown = predict("Where is the pool?", ["at its max", "empty"])
+    box = shown.widget
+    box.lock()
+    assert box.value is None and "first" in box.status.value and not box.button.disabled
+    box.answer.value = "empty"
+    box.lock()
+    assert box.value == "empty" and box.answer.disabled and box.button.disabled
+    assert "Locked in: <b>empty</b>" in box.status.value
+    bundle = shown._repr_mimebundle_()
+    assert bundle["text/plain"] == "Predict: Where is the pool? (at its max / empty)"
+    assert "<li>empty</li>" in bundle["text/html"] and VIEW in bundle
+
+
+def test_predict_without_choices_is_a_text_box():
+    box = predict("How many seconds?").widget
+    box.answer.value = "  "
+    box.lock()
+    assert box.value is None
+    box.answer.value = " 12 "
+    box.lock()
+    assert box.value == "12"
+
+
+def test_predict_refuses_a_choice_too_long_for_one_line():
+    with pytest.raises(ValueError, match=f"choices: .* at most {MAX_CHOICE_CHARS}"):
+        predict("?", ["x" * (MAX_CHOICE_CHARS + 1)])
