@@ -77,11 +77,13 @@ class StageAt(Exercise):
 
     def question(self, student: str = "") -> str:
         p = self.params(student)
+        c = Config(alloc_mib=p["alloc_mib"])
         return (
-            f"The cover letter's scenario with all six patches, `Config(alloc_mib={p['alloc_mib']})`:"
-            f" a 1 GiB VM allocates **{p['alloc_mib']} MiB**, at about 1.7 GiB/s while free memory"
-            " lasts; the pool may take 25 % of RAM, the disk does 3500 write requests per second."
-            f" In which of the five stages is the system **{p['t_s']:g} s** after the start?"
+            f"The cover letter's scenario with all six patches, `Config(alloc_mib={c.alloc_mib})`:"
+            f" a {c.ram_mib} MiB VM allocates **{c.alloc_mib} MiB**, at {c.alloc_rate_mib_s} MiB/s"
+            f" while free memory lasts; the pool may take {c.max_pool_percent} % of RAM, the disk "
+            f"does {c.swap_iops} requests per second. In which of the five stages is the system "
+            f"**{p['t_s']:g} s** after the start?"
         )
 
     def solve(self, student: str = "") -> tuple[Any, ...]:
@@ -106,8 +108,8 @@ class StageAt(Exercise):
             why = "not at that moment."
         why += (
             " Is the process still allocating then? Once free RAM is gone, each rejected page goes "
-            "to the disk, about 8 pages per write request. And how long does the shrinker take to "
-            "drain the pool afterwards (notebook 2)?"
+            f"to the disk, {Config().swap_merge_pages} pages per write request. And how long does "
+            "the shrinker take to drain the pool afterwards (notebook 2)?"
         )
         return Feedback(False, f"not stage {stage} at t = {t:g} s: {why}")
 
