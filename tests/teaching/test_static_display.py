@@ -1,4 +1,4 @@
-"""The static renderings that stand in for widgets where no kernel runs, and the prediction box."""
+"""The static renderings that stand in for widgets where no kernel runs (GitHub, nbviewer)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import xml.etree.ElementTree as ET
 
 import ipywidgets as w
 import numpy as np
-import pytest
 from bqplot import pyplot as plt
 
 from zswap_widgets.teaching.display import show
-from zswap_widgets.teaching.predict import MAX_CHOICE_CHARS, predict
 
 SVG = "{http://www.w3.org/2000/svg}"
 VIEW = "application/vnd.jupyter.widget-view+json"
@@ -54,32 +52,3 @@ def test_a_widget_without_charts_shows_its_html():
     bundle = show(w.Button(description="b"), html_text="<b>hi</b>", text="hi")._repr_mimebundle_()
     assert bundle["text/html"] == "<b>hi</b>" and bundle["text/plain"] == "hi"
     assert "image/svg+xml" not in bundle and VIEW in bundle
-
-
-def test_predict_locks_a_choice_and_reads_as_text_without_a_kernel():
-    shown = predict("Where is the pool?", ["at its max", "empty"])
-    box = shown.widget
-    box.lock()
-    assert box.value is None and "first" in box.status.value and not box.button.disabled
-    box.answer.value = "empty"
-    box.lock()
-    assert box.value == "empty" and box.answer.disabled and box.button.disabled
-    assert "Locked in: <b>empty</b>" in box.status.value
-    bundle = shown._repr_mimebundle_()
-    assert bundle["text/plain"] == "Predict: Where is the pool? (at its max / empty)"
-    assert "<li>empty</li>" in bundle["text/html"] and VIEW in bundle
-
-
-def test_predict_without_choices_is_a_text_box():
-    box = predict("How many seconds?").widget
-    box.answer.value = "  "
-    box.lock()
-    assert box.value is None
-    box.answer.value = " 12 "
-    box.lock()
-    assert box.value == "12"
-
-
-def test_predict_refuses_a_choice_too_long_for_one_line():
-    with pytest.raises(ValueError, match=f"choices: .* at most {MAX_CHOICE_CHARS}"):
-        predict("?", ["x" * (MAX_CHOICE_CHARS + 1)])
