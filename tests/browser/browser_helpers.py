@@ -45,10 +45,12 @@ INSTALL_HINT = (
     "or set ZSWAP_CHROMIUM=/path/to/chromium, and `pip install -e '.[test]'` for playwright, "
     "voila and jupyterlab (Playwright's own browser download is not used)"
 )
-VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension"]'
+# Lab extensions that fail to load in Voila's page: Notebook 7's (RUNTIME-012) and nbgrader's (in
+# the test extra; it needs @jupyterlab/filebrowser, which Voila does not share).
+VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]'
 # Console errors that are not the dashboard's (known upstream noise of Voila 0.5):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
-# unload), Notebook 7's lab-extension in Voila (RUNTIME-012).
+# unload).
 ALLOWED_CONSOLE_ERRORS = (
     re.compile(r"net::ERR_NAME_NOT_RESOLVED"),
     re.compile(r"net::ERR_INTERNET_DISCONNECTED"),

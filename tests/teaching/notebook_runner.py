@@ -63,16 +63,24 @@ def normalised(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def visible_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
-    """Per code cell, what a reader sees: streams and the non-widget parts of rich outputs."""
+    """Per code cell, what a reader sees: streams (adjacent ones joined: how the kernel splits a
+    cell's printing into messages depends on timing) and the non-widget parts of rich outputs."""
     shown = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        texts = []
+        texts: list[str] = []
+        streaming = False
         for out in cell.outputs:
             if out.output_type == "stream":
-                texts.append(out.text)
-            elif out.output_type in ("display_data", "execute_result"):
+                if streaming:
+                    texts[-1] += out.text
+                else:
+                    texts.append(out.text)
+                streaming = True
+                continue
+            streaming = False
+            if out.output_type in ("display_data", "execute_result"):
                 texts.extend(str(out.data[m]) for m in COMPARED if m in out.data)
         shown.append(texts)
     return shown

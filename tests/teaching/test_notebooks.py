@@ -11,6 +11,7 @@ Notebooks 01-05 ask for a prediction before each section's first result and end 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -203,4 +204,9 @@ def test_the_committed_outputs_are_what_the_binder_environment_shows(name):
     fresh, committed = visible_outputs(_executed[name]), visible_outputs(_read(name))
     assert len(fresh) == len(committed), REFRESH_HINT
     for i, (a, b) in enumerate(zip(fresh, committed, strict=True)):
-        assert a == b, f"{name}, code cell {i + 1}: {REFRESH_HINT}"
+        if a != b:
+            diff = difflib.unified_diff(
+                "\n".join(b).splitlines(), "\n".join(a).splitlines(), "committed", "fresh", n=0
+            )
+            shown = "\n".join(line[:200] for line in list(diff)[:12])
+            pytest.fail(f"{name}, code cell {i + 1}: {REFRESH_HINT}\n{shown}")
