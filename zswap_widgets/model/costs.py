@@ -5,19 +5,25 @@ compressors.py, times `COMPRESS_SLOWDOWN` of the machine.
 ``x86``: a modern x86 core, the cover letter's machine (README "Calibration").
 
 ``qemu-tcg``: the emulated CPU (QEMU TCG) of the measured 6.12 traces in zswap_widgets/data.
-Emulation slows kernel paths unevenly, so each path has its own figure, derived from one rate
-measured in those traces (README "Calibration", "The emulated CPU of the traces"):
+Emulation slows kernel paths unevenly, so the figures come from rates measured in those traces
+(README "The emulated CPU of the 6.12 traces" shows the arithmetic):
 
-* fault: the traced program allocated 154 MiB/s before reclaim started (25.4 us per page),
-  of which 9.7 us is its user time (0.3 us per page on x86, times 32.3, the user-mode slowdown
-  of the traces: user 4.82 s against the cover letter's 0.149 s for the same 2 GiB);
-* reclaim and submit: the zswap-off trace allocates 75 MiB/s once reclaim runs (both vCPUs
-  busy, kswapd and the process's direct reclaim sharing the work);
-* lz4 under emulation: the zswap-on trace allocates 62 MiB/s while the pool fills;
-* the shrinker's walk and rotation: the zswap-on trace's shrinker rotated its 233,664 entries
-  in about 1.5 s at the pool's max (6.12's second chance, shrinker.py);
-* writeback: zswap_writeback_entry's folio allocation, xarray and bio, from the same trace's
-  writeback rate after the allocation.
+* fault 15.7 us: the traced program allocated 154 MiB/s before reclaim started (25.4 us per
+  page), of which 9.7 us is its user time (the model's 0.3 us on x86 times 32.3, the user-mode
+  slowdown: user 4.82 s against the cover letter's 0.149 s for the same 2 GiB). 7.85 times the
+  x86 fault;
+* reclaim 66 us per page and submit 88 us per request (x86 times 44): the zswap-off trace
+  allocates 19,300 pages/s once reclaim runs, both vCPUs busy, which takes 78.6 us of reclaim
+  per page when kswapd and the process's direct reclaim share the work;
+* lz4 under emulation, 1.8 times the model's x86 figure (10.6 us per page of the traces' data):
+  the zswap-on trace allocates 16,000 pages/s and stores 20,800 while the pool fills;
+* the light kernel paths of shrink_worker (zswap_writeback_entry without decompression, the
+  kworker wake-up) slow down like the fault path: x86 times 7.85;
+* a step of the memcg walk and a rotation, 0.3 us each: the trace's shrinker rotated its 233,664
+  entries in about 1.5 s at the pool's max (6.12's second chance, shrinker.py); with 24,500
+  rejected stores per second queueing it again, that leaves about 41 us of CPU per run of 16
+  rotations, one wake-up included. (The x86 table's 0.5 us is for a tree of many memcgs; the
+  traced VM had the root memcg only.)
 """
 
 from __future__ import annotations
@@ -37,10 +43,10 @@ TCG_US = {
     "fault": 15.7,
     "reclaim": 66.0,
     "submit": 88.0,
-    "memcg_iter": 1.2,
-    "writeback": 40.0,
-    "lru_rotate": 1.2,
-    "worker_wakeup": 10.0,
+    "memcg_iter": 0.3,
+    "writeback": 23.6,
+    "lru_rotate": 0.3,
+    "worker_wakeup": 23.6,
 }
 
 CPU_COSTS: dict[str, dict[str, float]] = {"x86": CPU_US, "qemu-tcg": TCG_US}
