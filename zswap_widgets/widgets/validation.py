@@ -56,7 +56,7 @@ def courses_figure(trace, run) -> Figure:
             )
     axes = [
         Axis(scale=x, label="time since the allocation started (s)", label_offset="32px"),
-        Axis(scale=y, orientation="vertical", label="MiB", label_offset="50px"),
+        Axis(scale=y, side="left", label="MiB", label_offset="50px", grid_lines="none"),
     ]
     fig = Figure(
         title=f"{trace.name}: the real kernel (solid) and the model (dashed)",
