@@ -339,6 +339,19 @@ class Config(HasTraits):
             )
 
     # ------------------------------------------------------------------ derived values
+    @classmethod
+    def preset_knobs(cls) -> tuple[str, ...]:
+        """The knobs that follow the kernel preset while None (patch1..6, second_chance)."""
+        return tuple(n for n, t in cls.knobs().items() if isinstance(t, Bool) and t.allow_none)
+
+    @staticmethod
+    def preset_applies(kernel: str, name: str) -> bool:
+        """What kernel preset `kernel` does for the preset knob `name`."""
+        preset = KERNELS[kernel]
+        if name.startswith("patch"):
+            return preset.has(int(name[len("patch") :]))
+        return bool(getattr(preset, name))
+
     @property
     def preset(self) -> KernelPreset:
         return KERNELS[self.kernel]
