@@ -63,7 +63,7 @@ def courses_figure(trace, run) -> Figure:
         marks=marks,
         axes=axes,
         animation_duration=0,
-        fig_margin={"top": 30, "bottom": 45, "left": 80, "right": 25},
+        fig_margin={"top": 45, "bottom": 45, "left": 80, "right": 25},
     )
     fig.layout.height = "320px"
     fig.layout.width = "100%"
