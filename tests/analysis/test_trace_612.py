@@ -1,4 +1,4 @@
-"""The v6.12 preset against the real 6.12 kernel's trace (shipped in zswap_widgets/data): the
+"""The v6.12 preset against the real 6.12 kernel's trace (docs/kernel-notes.md §13): the
 course, the pool against its thresholds, how the counters move together, the pool bytes per
 stored page. The figures themselves are in test_against_612.py.
 """
