@@ -1,7 +1,7 @@
 """zswap-widgets: a stepwise model of Linux zswap and Jupyter widgets to teach it.
 
 Floors, each importing only from the ones below it: `model` (Config, Simulation, simulate, Run,
-KERNELS; never imports ipywidgets or bqplot), `analysis` (benchmark, traces), `widgets`
+KERNELS; never imports ipywidgets or bqplot), `analysis` (benchmark, traces, `sweep`), `widgets`
 (`Dashboard`, imported only when asked for), `teaching` (exercises, tutorial launcher) and `cli`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis import traces
+from .analysis.sweep import SweepResult, sweep
 from .model import COUNTERS, KERNELS, STAGES, Config, KernelPreset, Run, Simulation, simulate
 
 __all__ = [
@@ -21,7 +22,9 @@ __all__ = [
     "KernelPreset",
     "Run",
     "Simulation",
+    "SweepResult",
     "simulate",
+    "sweep",
     "traces",
 ]
 __version__ = "0.1.0"
