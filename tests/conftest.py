@@ -1,3 +1,6 @@
+import importlib.util
+import os
+
 import pytest
 
 from zswap_widgets import Config
@@ -7,3 +10,28 @@ from zswap_widgets import Config
 def small() -> Config:
     """A scaled-down scenario with the cover letter's shape (runs in well under a second)."""
     return Config(ram_mib=256, kernel_reserved_mib=16, alloc_mib=512, idle_s=3.0, swap_iops=900)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A Dask LocalCluster of two worker processes on 127.0.0.1 and a client of it, for one test
+    module (its threads do not outlive the module). Without dask.distributed the test skips,
+    except under CI (CI=true), where it fails."""
+    if importlib.util.find_spec("distributed") is None:
+        hint = "dask.distributed is not installed: pip install -e '.[test]' (or '.[dask]')"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"CI=true and {hint}", pytrace=False)
+        pytest.skip(hint)
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client

@@ -11,10 +11,10 @@ import sys
 
 from traitlets import TraitError
 
-from . import bench, run, tutorial
+from . import bench, run, sweep, tutorial
 from .settings import UsageError
 
-COMMANDS = (run, bench, tutorial)
+COMMANDS = (run, bench, sweep, tutorial)
 
 
 def build_parser() -> argparse.ArgumentParser:
