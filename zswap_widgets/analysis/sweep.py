@@ -35,7 +35,7 @@ import numpy as np
 
 from ..model.baseline import off_baseline
 from ..model.config import Config
-from ..model.export import records_to_csv, records_to_pandas
+from ..model.export import records_csv, records_to_pandas, save
 from ..model.results import COUNTERS, DEBUGFS_COUNTERS, Run
 from ..model.simulation import simulate
 from .grid import GridError, check_grid, grid_configs
@@ -161,9 +161,13 @@ class SweepResult:
         """The table as a DataFrame, config and grid in ``attrs`` (needs pandas)."""
         return records_to_pandas(self.table(), self.metadata())
 
-    def to_csv(self, path: str | Path) -> Path:
+    def csv(self) -> str:
         """The table as CSV after ``# name: JSON`` metadata lines (model/export.py's format)."""
-        return records_to_csv(self.table(), path, self.metadata(), self.columns())
+        return records_csv(self.table(), self.metadata(), self.columns())
+
+    def to_csv(self, path: str | Path) -> Path:
+        """`csv()` written to path."""
+        return save(path, self.csv())
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for json.dumps: arrays as nested lists, None where a run did not finish."""

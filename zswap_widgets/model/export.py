@@ -16,6 +16,7 @@ pandas is imported only by the functions that return a DataFrame: the model does
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -58,24 +59,32 @@ def run_to_pandas(run: Run) -> Any:
     return df
 
 
+def run_csv(run: Run) -> str:
+    """The run in the CSV format of this module."""
+    return format_csv(run_metadata(run), {name: run.series[name] for name in SERIES})
+
+
 def run_to_csv(run: Run, path: str | Path) -> Path:
-    """Write the run in the CSV format of this module."""
-    return write_csv(path, run_metadata(run), {name: run.series[name] for name in SERIES})
+    """`run_csv` written to path."""
+    return save(path, run_csv(run))
 
 
 # ---------------------------------------------------------------------------------- any table
-def write_csv(
-    path: str | Path, metadata: Mapping[str, Any], columns: Mapping[str, Sequence[Any]]
-) -> Path:
+def format_csv(metadata: Mapping[str, Any], columns: Mapping[str, Sequence[Any]]) -> str:
     """Metadata lines, then the columns (all of one length) as a CSV table."""
+    out = io.StringIO()
+    for name, value in metadata.items():
+        out.write(f"# {name}: {json.dumps(value, allow_nan=True)}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(zip(*(_cells(values) for values in columns.values()), strict=True))
+    return out.getvalue()
+
+
+def save(path: str | Path, text: str) -> Path:
+    """Write text (a CSV of this module) to path; returns the path."""
     path = Path(path)
-    cells = [_cells(values) for values in columns.values()]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        for name, value in metadata.items():
-            f.write(f"# {name}: {json.dumps(value, allow_nan=True)}\n")
-        out = csv.writer(f, lineterminator="\n")
-        out.writerow(columns)
-        out.writerows(zip(*cells, strict=True))
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -93,7 +102,7 @@ def _cells(values: Sequence[Any]) -> list[Any]:
 
 
 def read_metadata(path: str | Path) -> dict[str, Any]:
-    """The ``# name: JSON`` lines at the top of a CSV written by `write_csv`."""
+    """The ``# name: JSON`` lines at the top of a CSV written by `format_csv`."""
     out: dict[str, Any] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -105,7 +114,7 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
 
 
 def read_csv(path: str | Path) -> Any:
-    """A CSV written by `write_csv` as a DataFrame, the metadata in ``attrs``."""
+    """A CSV written by `format_csv` as a DataFrame, the metadata in ``attrs``."""
     df = _pandas().read_csv(path, comment="#")
     df.attrs.update(read_metadata(path))
     return df
@@ -118,11 +127,8 @@ def records_to_pandas(records: list[dict[str, Any]], metadata: Mapping[str, Any]
     return df
 
 
-def records_to_csv(
-    records: list[dict[str, Any]],
-    path: str | Path,
-    metadata: Mapping[str, Any],
-    columns: Sequence[str],
-) -> Path:
+def records_csv(
+    records: list[dict[str, Any]], metadata: Mapping[str, Any], columns: Sequence[str]
+) -> str:
     """Records as a CSV table with the given column order."""
-    return write_csv(path, metadata, {c: [r[c] for r in records] for c in columns})
+    return format_csv(metadata, {c: [r[c] for r in records] for c in columns})
