@@ -134,7 +134,7 @@ class SweepPanel(w.VBox):
             display_format=".2f",
             font_style={"font-size": "11px"},
         )
-        self.row_axis = Axis(scale=self.row_scale, orientation="vertical", label_offset="45px")
+        self.row_axis = Axis(scale=self.row_scale, side="left", label_offset="45px")
         self.column_axis = Axis(scale=self.column_scale, label_offset="35px")
         self.color_axis = ColorAxis(scale=self.color_scale, side="top", label_offset="-28px")
         self.figure = Figure(
