@@ -41,19 +41,10 @@ def main() -> None:
     print(f"10 x 9 sweep of {CONFIG!r}, {args.workers} workers:")
     local = timed(f"local process pool ({args.workers})", workers=args.workers)
     if not args.no_dask:
-        from distributed import Client, LocalCluster
+        from zswap_widgets.analysis.sweep import local_dask_client
 
         start = time.perf_counter()
-        with (
-            LocalCluster(
-                n_workers=args.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_dask_client(args.workers) as client:
             print(f"  {'Dask LocalCluster start-up':<34} {time.perf_counter() - start:7.1f} s")
             on_dask = timed(f"Dask LocalCluster ({args.workers})", executor=client.get_executor())
         same = all(np.array_equal(local[m], on_dask[m]) for m in METRICS)

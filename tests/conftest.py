@@ -22,16 +22,7 @@ def dask_client():
         if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
             pytest.fail(f"CI=true and {hint}", pytrace=False)
         pytest.skip(hint)
-    from distributed import Client, LocalCluster
+    from zswap_widgets.analysis.sweep import local_dask_client
 
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_dask_client(2) as client:
         yield client

@@ -25,8 +25,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,6 +215,25 @@ def local_pool(workers: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         workers or os.cpu_count() or 1, mp_context=ctx, initializer=_ignore_sigint
     )
+
+
+@contextmanager
+def local_dask_client(workers: int = 2) -> Iterator[Any]:
+    """A Dask LocalCluster of `workers` processes on 127.0.0.1 and a client of it: the Dask path
+    on one machine (tests, benchmarks); `client.get_executor()` is the executor for `sweep`."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def sweep(
