@@ -229,7 +229,7 @@ def local_dask_client(workers: int = 2) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: no clash with another cluster
         ) as cluster,
         Client(cluster) as client,
     ):
