@@ -48,7 +48,7 @@ INSTALL_HINT = (
 # Lab extensions a Voila page has no use for and that fail to load in it (console errors):
 # Notebook 7's (RUNTIME-012) and nbgrader's (needs JupyterLab's file browser).
 VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]'
-# Console errors that are not the dashboard's (shared/reference/jupyter-ecosystem.md, 1.3):
+# Console errors that are not the dashboard's (known upstream noise of Voila 0.5):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
 # unload), Notebook 7's lab-extension in Voila (RUNTIME-012).
 ALLOWED_CONSOLE_ERRORS = (
