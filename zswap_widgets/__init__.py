@@ -2,7 +2,7 @@
 
 Floors, each importing only from the ones below it: `model` (Config, Simulation, simulate, Run,
 KERNELS; never imports ipywidgets or bqplot), `analysis` (benchmark, traces, `sweep`), `widgets`
-(`Dashboard`, imported only when asked for), `teaching` (exercises, tutorial launcher) and `cli`.
+(`Dashboard`, `SweepPanel`, imported only when asked for), `teaching` (exercises, tutorial launcher) and `cli`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ __all__ = [
     "KernelPreset",
     "Run",
     "Simulation",
+    "SweepPanel",
     "SweepResult",
     "simulate",
     "sweep",
@@ -35,4 +36,8 @@ def __getattr__(name: str) -> Any:
         from .widgets import Dashboard
 
         return Dashboard
+    if name == "SweepPanel":
+        from .widgets.sweep_panel import SweepPanel
+
+        return SweepPanel
     raise AttributeError(f"module 'zswap_widgets' has no attribute {name!r}")
