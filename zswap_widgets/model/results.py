@@ -21,7 +21,11 @@ DEBUGFS_COUNTERS = (
     "same_filled_pages",
 )
 VMSTAT_COUNTERS = ("pswpin", "pswpout", "zswpin", "zswpout", "zswpwb")
-COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS
+# The model's own counters: the kernel exports nothing for these (no debugfs or vmstat entry).
+# model_only_lru_rotations: entries shrink_memcg_cb rotated instead of writing back because their
+# referenced bit was set (6.12's second chance; mm/zswap.c shrink_memcg_cb, LRU_ROTATE).
+MODEL_COUNTERS = ("model_only_lru_rotations",)
+COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS + MODEL_COUNTERS
 
 # Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
 SERIES = (
@@ -51,6 +55,7 @@ SERIES = (
     "pool_limit_hit",
     "zswpout",
     "pswpout",
+    "lru_rotations",  # model_only_lru_rotations (cumulative; no kernel counter)
 )
 
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")

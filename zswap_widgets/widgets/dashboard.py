@@ -36,7 +36,7 @@ SCENARIOS: dict[str, Config] = {
 }
 SPEEDS = (("¼×", 0.25), ("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("5×", 5.0), ("10×", 10.0))
 PLAY_INTERVAL_MS = 100
-_NO_OVERRIDES = {f"patch{n}": None for n in range(1, 7)}
+_NO_OVERRIDES = dict.fromkeys(Config.preset_knobs())
 
 
 def _error_html(text: str) -> str:
