@@ -1,6 +1,7 @@
-"""The sweep panel in a real browser (Voila, headless Chromium): choose two knobs and their
-values, run the sweep, wait for the heatmap, click a cell and see the dashboard load that
-configuration. Screenshots at 1024x768 and 1440x900 go to test-output/browser/."""
+"""The dashboard's sweep panel in a real browser (the app notebook in Voila, headless Chromium):
+open it, choose two knobs and their values, run the sweep, wait for the heatmap, click a cell and
+see the dashboard load that configuration. Screenshots at 1024x768 and 1440x900 go to
+test-output/browser/."""
 
 from __future__ import annotations
 
@@ -8,33 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import DashboardPage, start_voila, wait_until, write_notebook
+from browser_helpers import DashboardPage, wait_until
 
 from zswap_widgets.model.scenario import from_code
 
 pytestmark = pytest.mark.browser
 
-# A dashboard and a sweep panel that loads a clicked cell into it, on the small story.
-NOTEBOOK = """\
-from zswap_widgets import Config, Dashboard
-from zswap_widgets.widgets.sweep_panel import SweepPanel
-import ipywidgets as w
-
-dash = Dashboard(Config().scaled(0.125).replace(idle_s=0.5))
-panel = SweepPanel(dash.config, on_select=dash.load)
-w.VBox([panel, dash])
-"""
 _JS_CELLS = """root => [...root.querySelectorAll('g.heatmaprow')].map(
     g => [...g.querySelectorAll('rect.heatmapcell')].map(r => r.style.fill))"""
-
-
-@pytest.fixture(scope="module")
-def server(request, chromium_path, tmp_path_factory, output_dir):
-    workdir = tmp_path_factory.mktemp("voila-sweep")
-    notebook = write_notebook(workdir / "sweep.ipynb", "# sweep panel", NOTEBOOK)
-    server = start_voila(workdir, notebook)
-    request.addfinalizer(server.stop)
-    return server
 
 
 def _choose(page, label: str, knob: str, values: str) -> None:
@@ -49,13 +31,18 @@ def _choose(page, label: str, knob: str, values: str) -> None:
 
 
 def test_choose_two_knobs_run_click_a_cell_and_the_dashboard_loads_it(
-    page, server, output_dir: Path
+    page, voila_server, output_dir: Path
 ) -> None:
     page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{server.url}/")
+    page.goto(f"{voila_server.url}/")
     dash = DashboardPage(page)
     dash.wait_rendered()
-    panel = page.locator(".widget-vbox", has_text="Sweep two knobs").first
+    base = from_code(dash.scenario_code())
+    assert [f["sweep"] for f in dash.all_figures()].count(
+        True
+    ) == 1  # the heatmap, below the charts
+    panel = page.locator(".widget-vbox", has_text="Sweep two knobs").last
+    panel.scroll_into_view_if_needed()
 
     _choose(page, "rows", "max_pool_percent", "10,25,40")
     _choose(page, "columns", "kernel", "patches-1-3,patches-1-6")
@@ -88,7 +75,7 @@ def test_choose_two_knobs_run_click_a_cell_and_the_dashboard_loads_it(
         what="the dashboard's configuration",
     )
     loaded = from_code(dash.scenario_code())
-    assert loaded.alloc_mib == 256 and loaded.idle_s == 0.5  # the rest is the panel's base
+    assert loaded == base.replace(max_pool_percent=40, kernel="patches-1-3")
     page.wait_for_function(
         "root => root.innerText.includes('kernel patches-1-3: elapsed')",
         arg=dash.root.element_handle(),
