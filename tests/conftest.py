@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,19 @@ def _make_tree(root: Path, params=None, debugfs=True, mounted=True) -> Recorder:
 def fake_kernel(tmp_path):
     """make(params=None, debugfs=True, mounted=True) -> a Recorder on a made-up /sys and /proc."""
     return lambda **kw: _make_tree(tmp_path, **kw)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A Dask LocalCluster of two worker processes on 127.0.0.1 and a client of it, for one test
+    module (its threads do not outlive the module). Without dask.distributed the test skips,
+    except under CI (CI=true), where it fails."""
+    if importlib.util.find_spec("distributed") is None:
+        hint = "dask.distributed is not installed: pip install -e '.[test]' (or '.[dask]')"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"CI=true and {hint}", pytrace=False)
+        pytest.skip(hint)
+    from zswap_widgets.analysis.sweep import local_dask_client
+
+    with local_dask_client(2) as client:
+        yield client

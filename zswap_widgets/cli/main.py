@@ -11,10 +11,10 @@ import sys
 
 from traitlets import TraitError
 
-from . import bench, record, run, tutorial, validate
+from . import bench, record, run, sweep, tutorial, validate
 from .settings import UsageError
 
-COMMANDS = (run, bench, tutorial, validate, record)
+COMMANDS = (run, bench, sweep, tutorial, validate, record)
 
 
 def build_parser() -> argparse.ArgumentParser:

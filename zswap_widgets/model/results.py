@@ -102,6 +102,20 @@ class Run:
             "counters": dict(self.counters),
         }
 
+    def to_pandas(self) -> Any:
+        """The series as a pandas DataFrame; config, timings, counters and stages in its
+        ``attrs`` (model/export.py; needs pandas)."""
+        from .export import run_to_pandas
+
+        return run_to_pandas(self)
+
+    def to_csv(self, path: Any) -> Any:
+        """Write the series as CSV after ``# name: JSON`` metadata lines (config, timings,
+        counters, stages); the format is described in model/export.py. Returns the path."""
+        from .export import run_to_csv
+
+        return run_to_csv(self, path)
+
 
 def stage_segments(
     t_s: np.ndarray, stage: np.ndarray, min_s: float = 0.05
