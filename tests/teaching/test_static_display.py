@@ -52,3 +52,36 @@ def test_a_widget_without_charts_shows_its_html():
     bundle = show(w.Button(description="b"), html_text="<b>hi</b>", text="hi")._repr_mimebundle_()
     assert bundle["text/html"] == "<b>hi</b>" and bundle["text/plain"] == "hi"
     assert "image/svg+xml" not in bundle and VIEW in bundle
+
+
+def test_marks_without_a_static_drawing_leave_the_rest_of_the_chart():
+    from bqplot import Axis, ColorScale, Figure, GridHeatMap, OrdinalScale
+
+    rows, cols = OrdinalScale(), OrdinalScale()
+    heat = GridHeatMap(
+        color=np.ones((2, 2)), scales={"row": rows, "column": cols, "color": ColorScale()}
+    )
+    axes = [Axis(scale=rows, orientation="vertical", label="rows"), Axis(scale=cols, label="c")]
+    fig = Figure(title="a heat map", marks=[heat], axes=axes)
+    line = plt.figure(title="a line")
+    plt.plot([0, 1], [0, 1])
+    fig.marks = [heat, *line.marks]
+    svg = _svg(show(w.VBox([fig]))._repr_mimebundle_())
+    assert "rows" not in [t.text for t in svg.iter(f"{SVG}text")]
+    assert len(list(svg.iter(f"{SVG}polyline"))) == 1
+    # a figure with nothing drawable (an empty heat map) is left out of the drawing
+    only_heat = Figure(title="empty", marks=[heat], axes=axes)
+    assert "image/svg+xml" not in show(only_heat)._repr_mimebundle_()
+
+
+def test_a_chart_that_cannot_be_drawn_says_so_instead_of_failing(monkeypatch):
+    import zswap_widgets.teaching.display as display
+
+    def broken(fig):
+        raise ValueError("no")
+
+    monkeypatch.setattr(display, "svg_figure", broken)
+    fig = plt.figure(title="odd")
+    plt.plot([0, 1], [0, 1])
+    svg = _svg(show(fig)._repr_mimebundle_())
+    assert [t.text for t in svg.iter(f"{SVG}text")] == ["odd: no static drawing (ValueError)"]

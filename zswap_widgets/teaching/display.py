@@ -37,7 +37,7 @@ class Static:
 def show(widget: Any, html_text: str | None = None, text: str | None = None) -> Static:
     """`widget` with an SVG of its bqplot figures (or `html_text`, and `text` as plain text) for
     static renderers."""
-    figures = list(_figures(widget))
+    figures = [f for f in _figures(widget) if _drawable(f)]
     fallback: dict[str, str] = {}
     if figures:
         fallback["image/svg+xml"] = svg_stack(figures)
@@ -60,10 +60,19 @@ def _figures(widget: Any):
         yield from _figures(child)
 
 
+def _drawable(fig) -> bool:
+    """True if the figure has lines or bars with data (an empty heat map is left out)."""
+    return any(type(m).__name__ in ("Lines", "Bars") and np.asarray(m.x).size for m in fig.marks)
+
+
 def svg_stack(figures) -> str:
     parts, y = [], 0
     for fig in figures:
-        body, height = svg_figure(fig)
+        try:
+            body, height = svg_figure(fig)
+        except Exception as e:  # a static fallback must never break the notebook's output
+            title = html.escape(f"{fig.title or 'chart'}: no static drawing ({type(e).__name__})")
+            body, height = f'<text x="{WIDTH / 2}" y="20" text-anchor="middle">{title}</text>', 32
         parts.append(f'<g transform="translate(0,{y})">{body}</g>')
         y += height
     return (
@@ -150,7 +159,9 @@ def svg_figure(fig) -> tuple[str, int]:
 
     # axes, from the figure's Axis objects (a vertical axis on the right side draws no grid)
     for axis in fig.axes:
-        kind, dom = domains.get(id(axis.scale), ("linear", (0.0, 1.0)))
+        if id(axis.scale) not in domains:
+            continue  # no line, bar or label uses this scale (e.g. a heat map's rows)
+        kind, dom = domains[id(axis.scale)]
         ticks = dom if kind == "ordinal" else _nice_ticks(*dom)
         labels = [str(v) if kind == "ordinal" else _fmt(v) for v in ticks]
         if axis.orientation == "vertical":
