@@ -45,7 +45,6 @@ INSTALL_HINT = (
     "or set ZSWAP_CHROMIUM=/path/to/chromium, and `pip install -e '.[test]'` for playwright, "
     "voila and jupyterlab (Playwright's own browser download is not used)"
 )
-VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension"]'
 # Console errors that are not the dashboard's (shared/reference/jupyter-ecosystem.md, 1.3):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
 # unload), Notebook 7's lab-extension in Voila (RUNTIME-012).
@@ -142,14 +141,20 @@ def _ready(url: str) -> bool:
 
 
 def start_server(
-    name: str, cmd: list[str], workdir: Path, url: str, probe: str, timeout_s: float = 90
+    name: str,
+    cmd: list[str],
+    workdir: Path,
+    url: str,
+    probe: str,
+    timeout_s: float = 90,
+    env: dict[str, str] | None = None,
 ) -> Server:
     log = workdir / f"{name}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             cmd,
             cwd=workdir,
-            env=server_env(workdir),
+            env=env if env is not None else server_env(workdir),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -210,21 +215,17 @@ def lab_notebook(workdir: Path) -> Path:
 
 
 def start_voila(workdir: Path, notebook: Path) -> Server:
+    """Voila as `zswap-widgets tutorial --app voila` starts it (its command and template)."""
+    from zswap_widgets.teaching.tutorial import server_command, voila_env
+
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--VoilaConfiguration.show_tracebacks=True",
-        f"--VoilaConfiguration.extension_denylist={VOILA_EXTENSION_DENYLIST}",
-        str(notebook),
-    ]
+    cmd = server_command("voila", notebook.parent, port=port, open_browser=False)
+    cmd[3] = str(notebook)
+    cmd.append("--VoilaConfiguration.show_tracebacks=True")
+    env = voila_env(server_env(workdir))
     # GET / would start a kernel: probe a static file instead.
-    return start_server("voila", cmd, workdir, url, f"{url}/voila/static/voila.js")
+    return start_server("voila", cmd, workdir, url, f"{url}/voila/static/voila.js", env=env)
 
 
 LAB_SETTINGS = {
@@ -323,7 +324,9 @@ _JS_POOL = (
   const bands = lines.filter(p => { const f = p.style.fill; return f && f !== 'none'; });
   const cursor = lines.find(p => p.style.stroke === 'black' && p.style.strokeWidth === '1');
   const svg = fig.querySelector('svg.svg-figure');
+  const th = curve('max threshold');
   return {
+    max_threshold: th ? th.getAttribute('d') || '' : '',
     pool: a ? a.getAttribute('d') || '' : null,
     pool_b: b && visible(b) ? b.getAttribute('d') || '' : '',
     bands: bands.map(p => [p.style.fill, p.getAttribute('d') || '',
@@ -355,7 +358,7 @@ def path_points(d: str) -> list[tuple[float, float]]:
 class DashboardPage:
     """One Dashboard in a page (Voila or a JupyterLab notebook): the first one on the page."""
 
-    POOL_TITLE = "zswap pool (MiB)"
+    POOL_TITLE = "zswap pool (MiB) and its thresholds"
 
     def __init__(self, page: Any) -> None:
         self.page = page
@@ -382,7 +385,7 @@ class DashboardPage:
               if (figs.length < 9 || ![...figs].every(
                   s => s.querySelector('g') && s.getBoundingClientRect().width > 0)) return false;
               const r = ({_JS_POOL})(root, args);
-              return r && r.pool ? 'ok' : false;
+              return r && r.max_threshold ? 'ok' : false;
             }}""",
             arg={"heading": DASHBOARD_TITLE, "title": self.POOL_TITLE},
             timeout=timeout_ms,
