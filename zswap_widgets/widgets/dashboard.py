@@ -374,8 +374,8 @@ class Dashboard(w.VBox):
                     start, end = min(start, same[0][0]), max(end, same[0][1])
         self._focus = (run_index, segment)
         self._zoom((start, end))
+        self.scrubber.value = self._index(t0, after=True)
         self._intro = False
-        self.set_time(t0)
         self._show_time(self.scrubber.value)
         if play:
             self._play_span(t0, t1)
@@ -425,15 +425,15 @@ class Dashboard(w.VBox):
         self.play.playing = False
         self.refresh()
         self._zoom(None)
-        self._intro = True
         self.scrubber.value = 0
+        self._intro = True
         self._show_time(0)
 
     # ------------------------------------------------------------------ wiring
     def _wire(self, debounce_s: float) -> None:
         self._debouncer = Debouncer(self.refresh, debounce_s)
         self._controls.on_change(self._on_control)
-        self.scrubber.observe(lambda c: self._show_time(c["new"]), "value")
+        self.scrubber.observe(self._on_scrub, "value")
         self.play.observe(self._on_play_value, "value")
         self.play.observe(self._on_playing, "playing")
         self.step_button.on_click(lambda _: self._step(+1))
@@ -523,6 +523,10 @@ class Dashboard(w.VBox):
             return
         self.scenario.value = ""  # back to the placeholder
         self.load(SCENARIOS[name])
+
+    def _on_scrub(self, change: dict) -> None:
+        self._intro = False  # the playhead moved: the story follows it
+        self._show_time(change["new"])
 
     def _on_chip(self, run_index: int, segment: int) -> None:
         self.show_segment(run_index, segment, play=True)
@@ -668,11 +672,11 @@ class Dashboard(w.VBox):
         self._focus = None
         self._grid_changed(keep_time=not first)
         self.code.value = to_code(self._config)
-        self._intro = True
         if first:
             self.set_time(0.0)
         else:
             self.set_time(np.inf)  # the whole new run (window) drawn beside the ghost
+        self._intro = True  # what the new run will do
         self._show_time(self.scrubber.value)
 
     def _grid_changed(self, keep_time: bool = True) -> None:
@@ -702,10 +706,11 @@ class Dashboard(w.VBox):
         self.set_time(t)
         self._show_time(self.scrubber.value)
 
-    def _index(self, t_s: float) -> int:
+    def _index(self, t_s: float, after: bool = False) -> int:
+        """The grid point nearest t_s (after: the first at or after it)."""
         times = self._times
-        i = int(np.searchsorted(times, t_s, side="left"))
-        if 0 < i < len(times) and abs(times[i - 1] - t_s) < abs(times[i] - t_s):
+        i = int(np.searchsorted(times, t_s - 1e-6, side="left"))
+        if not after and 0 < i < len(times) and abs(times[i - 1] - t_s) < abs(times[i] - t_s):
             i -= 1
         return int(min(max(i, 0), len(times) - 1))
 
