@@ -318,8 +318,13 @@ _JS_POOL = (
   };
   const visible = p => !!p && getComputedStyle(p).visibility !== 'hidden' &&
       getComputedStyle(p).display !== 'none';
-  const a = curve('pool') || curve('pool (A)');
-  const b = curve('pool (B)');
+  // the first run's pool line is labelled "pool" ("pool (<kernel>)" in compare mode), the
+  // second run's line comes after it in the figure
+  const pools = [...fig.querySelectorAll('g.curve')].filter(c => [...c.querySelectorAll(
+      'text.curve_label')].some(t => /^pool( \(|$)/.test(t.textContent))).map(
+      c => c.querySelector('path.line'));
+  const a = pools[0] || null;
+  const b = pools[1] || null;
   const lines = [...fig.querySelectorAll('g.curve path.line')];
   const bands = lines.filter(p => { const f = p.style.fill; return f && f !== 'none'; });
   const cursor = lines.find(p => p.style.stroke === 'black' && p.style.strokeWidth === '1');
@@ -345,6 +350,28 @@ root => [...root.querySelectorAll('.bqplot.figure')].map(f => ({
       p => (p.getAttribute('d') || p.getAttribute('height') || '').length > 0).length,
   width: f.getBoundingClientRect().width, height: f.getBoundingClientRect().height,
 }))
+"""
+_JS_AXES = """
+(root, title) => {
+  const fig = [...root.querySelectorAll('.bqplot.figure')].find(
+      f => (f.querySelector('text.mainheading') || {}).textContent === title);
+  if (!fig) return null;
+  const axes = [...fig.querySelectorAll('g.axis')];
+  return axes.map(a => [...a.querySelectorAll('g.tick text')].map(t => t.textContent));
+}
+"""
+# Every figure: boxes of its title, its axis labels and its tick labels (page coordinates).
+_JS_TEXT_BOXES = """
+root => [...root.querySelectorAll('.bqplot.figure')].map(f => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom, e.textContent]; };
+  const seen = e => e.getBoundingClientRect().width > 0 && getComputedStyle(e).display !== 'none';
+  return {
+    title: [...f.querySelectorAll('text.mainheading')].filter(seen).map(box),
+    labels: [...f.querySelectorAll('g.axis text.axislabel')].filter(seen).map(box),
+    ticks: [...f.querySelectorAll('g.axis g.tick text')].filter(seen).map(box),
+  };
+})
 """
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
@@ -417,7 +444,8 @@ class DashboardPage:
         return self.control(label).locator(".noUi-handle").first
 
     def readout(self, label: str) -> str:
-        return self.control(label).locator(".widget-readout").first.inner_text().strip()
+        """A number knob's value as its text box shows it."""
+        return self.typed(label).input_value().strip()
 
     def press(self, label: str, key: str, times: int = 1) -> None:
         handle = self.slider_handle(label)
@@ -451,6 +479,65 @@ class DashboardPage:
             "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => c.textContent.trim()))"
         )
         return {r[0]: (r[1], r[2]) for r in rows if len(r) == 3}
+
+    # -- the story view
+    def chips(self, strip: int = 0) -> list[dict]:
+        """The stage chips of a strip: text and width in px (visible ones)."""
+        return (
+            self.root.locator(".zsw-strip")
+            .nth(strip)
+            .locator(".zsw-chip")
+            .evaluate_all(
+                "cs => cs.filter(c => c.getBoundingClientRect().width > 0).map(c => ({"
+                "text: c.textContent.trim(), width: c.getBoundingClientRect().width}))"
+            )
+        )
+
+    def click_chip(self, index: int, strip: int = 0) -> None:
+        self.root.locator(".zsw-strip").nth(strip).locator(".zsw-chip").nth(index).click()
+
+    def story_text(self) -> str:
+        return self.root.locator(".zsw-story-text").first.inner_text()
+
+    def axis_ticks(self, title: str | None = None) -> list[list[str]]:
+        """Tick labels of each axis of a figure (default: the pool chart), x axis first."""
+        return self.page.evaluate(
+            f"args => ({_JS_AXES})(args.root, args.title)",
+            {"root": self.root.element_handle(), "title": title or self.POOL_TITLE},
+        )
+
+    def x_range(self) -> tuple[float, float]:
+        """The lowest and highest tick of the pool chart's time axis."""
+        ticks = [parse_number(t) for t in self.axis_ticks()[0] if t.strip()]
+        return (min(ticks), max(ticks)) if ticks else (float("nan"), float("nan"))
+
+    def figure_box(self, title: str | None = None) -> dict:
+        fig = self.root.locator(".bqplot.figure").filter(
+            has=self.page.locator("text.mainheading", has_text=title or self.POOL_TITLE)
+        )
+        return fig.first.bounding_box()
+
+    def text_overlaps(self) -> list[str]:
+        """Titles or axis labels of any figure that overlap one of its tick labels."""
+        out = []
+        for fig in self.root.evaluate(_JS_TEXT_BOXES):
+            for kind in ("title", "labels"):
+                for a in fig[kind]:
+                    for t in fig["ticks"]:
+                        if a[0] < t[2] and t[0] < a[2] and a[1] < t[3] and t[1] < a[3]:
+                            out.append(f"{kind} {a[4]!r} overlaps tick {t[4]!r}")
+        return out
+
+    def typed(self, knob: str) -> Any:
+        """The text box of a number knob."""
+        return self.root.locator(f".zsw-knob-{knob} input[type=text]").first
+
+    def type_value(self, knob: str, text: str) -> None:
+        box = self.typed(knob) if knob != "seed" else self.root.locator(".zsw-knob-seed input").first
+        box.click()
+        box.press("Control+a")
+        box.type(text)
+        box.press("Enter")
 
     def screenshot(self, path: Path) -> Path:
         """The whole dashboard (the viewport is made tall enough for it first)."""

@@ -358,14 +358,14 @@ class Charts:
         )
         si = self.scales["io"] = LinearScale(min=0.0, max=1.0)
         self.figures["io"] = _figure(
-            "swap device requests per second (80 ms average)",
+            "swap requests per second (80 ms mean)",
             [*self._pair("io", si, IO_COLORS, IO_LABELS), self._cursor("io", si)],
             [self._xaxis(), self._yaxis(si, "requests/s")],
         )
         sq = self.scales["queue"] = LinearScale(min=0.0, max=1.0)
         sl = self.scales["latency"] = LinearScale(min=0.0, max=1.0)
         self.figures["queue"] = _figure(
-            "swap device queue and request latency",
+            "swap queue and request latency",
             [
                 *self._pair("queue", sq, [NEUTRAL], ["queue depth"]),
                 *self._pair("latency", sl, [LATENCY_COLOR], ["latency (ms)"]),
@@ -398,7 +398,7 @@ class Charts:
             x_offset=4,
         )
         self.figures["process"] = _figure(
-            "the allocating process: stalls and CPU time",
+            "the process: stalls and CPU time",
             [
                 *self._pair(
                     "stall",
@@ -510,7 +510,7 @@ class Charts:
             colors=["#0072B2", "#D55E00", "#000000"],
         )
         fig = _figure(
-            "compressed page sizes against zbud/z3fold's limits",
+            "compressed sizes of the pages",
             [m["sizes"], m["size_limits"], m["size_labels"]],
             [
                 Axis(scale=bx, label="stored bytes", label_offset=X_LABEL_OFFSET, tick_format="~s"),

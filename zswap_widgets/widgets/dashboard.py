@@ -472,7 +472,7 @@ class Dashboard(w.VBox):
         grid = w.GridBox(
             [panels[name] for name in ("memory", "io", "queue", "process")],
             layout=w.Layout(
-                grid_template_columns="repeat(auto-fit, minmax(440px, 1fr))",
+                grid_template_columns="repeat(auto-fit, minmax(max(440px, calc(50% - 12px)), 1fr))",
                 grid_gap="4px 12px",
                 width="100%",
             ),
