@@ -23,7 +23,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-LAB_NOTEBOOK = "02-five-stages.ipynb"
+LAB_NOTEBOOK = "app.ipynb"  # the dashboard alone, as a notebook in JupyterLab
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -308,7 +308,7 @@ _JS_POOL = (
 (root, args) => {
   const figure = """
     + _JS_FIGURE
-    + """;
+    + r""";
   const fig = figure(root, args.title);
   if (!fig) return null;
   const curve = label => {
@@ -507,9 +507,30 @@ class DashboardPage:
         )
 
     def x_range(self) -> tuple[float, float]:
-        """The lowest and highest tick of the pool chart's time axis."""
-        ticks = [parse_number(t) for t in self.axis_ticks()[0] if t.strip()]
-        return (min(ticks), max(ticks)) if ticks else (float("nan"), float("nan"))
+        """The time span the pool chart's x axis shows (its two ends), from where its ticks sit."""
+        js = """
+        (root, title) => {
+          const fig = [...root.querySelectorAll('.bqplot.figure')].find(
+              f => (f.querySelector('text.mainheading') || {}).textContent === title);
+          const axis = fig && fig.querySelector('g.axis');
+          if (!axis) return null;
+          const ticks = [...axis.querySelectorAll('g.tick')].map(t => [
+              parseFloat((t.getAttribute('transform') || '').match(/translate\\(([-\\d.e]+)/)[1]),
+              t.querySelector('text').textContent]);
+          const box = axis.querySelector('path.domain').getBBox();
+          return {ticks, ends: [box.x, box.x + box.width]};
+        }"""
+        r = self.page.evaluate(
+            f"args => ({js})(args.root, args.title)",
+            {"root": self.root.element_handle(), "title": self.POOL_TITLE},
+        )
+        pts = [(px, parse_number(text)) for px, text in (r or {}).get("ticks", []) if text.strip()]
+        if len(pts) < 2 or pts[-1][0] == pts[0][0]:
+            return (float("nan"), float("nan"))
+        (p0, v0), (p1, v1) = pts[0], pts[-1]
+        scale = (v1 - v0) / (p1 - p0)
+        lo, hi = r["ends"]
+        return (v0 + (lo - p0) * scale, v0 + (hi - p0) * scale)
 
     def figure_box(self, title: str | None = None) -> dict:
         fig = self.root.locator(".bqplot.figure").filter(
@@ -533,7 +554,9 @@ class DashboardPage:
         return self.root.locator(f".zsw-knob-{knob} input[type=text]").first
 
     def type_value(self, knob: str, text: str) -> None:
-        box = self.typed(knob) if knob != "seed" else self.root.locator(".zsw-knob-seed input").first
+        box = (
+            self.typed(knob) if knob != "seed" else self.root.locator(".zsw-knob-seed input").first
+        )
         box.click()
         box.press("Control+a")
         box.type(text)

@@ -66,6 +66,12 @@ def _window(run, stage: int) -> tuple[float, float]:
     return max(t0 - margin, 0.0), t1 + margin
 
 
+def _spans(shown: tuple[float, float], want: tuple[float, float]) -> bool:
+    """The axis shows want (within 1 % of its span: the axis line overhangs a little)."""
+    tol = 0.01 * (want[1] - want[0]) + 1e-4
+    return abs(shown[0] - want[0]) <= tol and abs(shown[1] - want[1]) <= tol
+
+
 def _assert_no_overlaps(d: DashboardPage, page) -> None:
     """No title or axis label on a tick label, every figure laid out (a tall viewport: bqplot
     sizes a figure when it is on screen)."""
@@ -103,15 +109,13 @@ def test_story_view_walks_the_five_stages(sized, voila_server, output_dir):
     _assert_no_overlaps(d, page)
     page.screenshot(path=str(output_dir / f"voila-{width}-open.png"))
     # each chip zooms the pool chart to its stage
-    for i, (stage, t0, t1) in enumerate(run.stages[:5]):
+    for i, (stage, _, _) in enumerate(run.stages[:5]):
         lo, hi = _window(run, stage)
         d.click_chip(i)
         wait_until(
             page,
             d.x_range,
-            lambda r, lo=lo, hi=hi: (
-                lo - 1e-3 <= r[0] and r[1] <= hi + 1e-3 and r[1] - r[0] >= 0.5 * (hi - lo)
-            ),
+            lambda r, lo=lo, hi=hi: _spans(r, (lo, hi)),
             what=f"pool chart's time axis zoomed to stage {stage} ({lo:.3f}-{hi:.3f} s)",
         )
         wait_until(
@@ -119,14 +123,13 @@ def test_story_view_walks_the_five_stages(sized, voila_server, output_dir):
         )
         page.screenshot(path=str(output_dir / f"voila-{width}-stage{stage}.png"))
     d.button("whole run").click()
-    wait_until(page, d.x_range, lambda r: r[0] == 0 and r[1] >= 24, what="whole run")
+    wait_until(page, d.x_range, lambda r: _spans(r, (0.0, 30.0)), what="whole run")
     assert not page.console.errors, "\n".join(page.console.errors)
 
 
 def test_knob_change_keeps_the_axes_and_leaves_a_ghost(dash: DashboardPage, page, output_dir):
     axes = dash.axis_ticks()
     before = dash.pool()
-    code0 = dash.scenario_code()
     start = int(dash.readout(MAX_POOL))
     dash.press(MAX_POOL, "ArrowLeft", 3)
     wait_until(page, lambda: dash.readout(MAX_POOL), lambda v: v == str(start - 3))

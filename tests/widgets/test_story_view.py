@@ -68,8 +68,7 @@ def test_next_stage_walks_the_segments_in_order(dashboards, kernel):
     for _ in dash.run.stages:
         dash.next_stage()
         seen.append(dash.run.stage_at(dash.time_s + 1e-6))
-        assert dash.play.playing  # each stage plays (in the browser) from its start
-        dash.play.playing = False
+        assert dash.autoplaying  # each stage plays from its start (ticks need the kernel's loop)
     assert seen == [s for s, _, _ in dash.run.stages]
     dash.next_stage()  # past the last one: the whole run
     assert dash.window is None
@@ -200,3 +199,24 @@ def test_compare_mode_names_the_kernels_and_shows_two_strips():
     assert dash.compare_runs is None and "compare mode" in dash.error
     assert "The charts show kernel patches-1-6" in dash.error_box.value
     assert dash.story.strips[1].layout.display == "none"
+
+
+def test_a_stage_plays_through_on_the_kernels_loop(small):
+    import asyncio
+
+    async def session():
+        dash = Dashboard(small, debounce_s=0)
+        dash.next_stage()
+        dash.next_stage()  # stage 2
+        _, t0, t1 = dash.run.stages[1]
+        start = dash.time_s
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if not dash.autoplaying:
+                break
+        return dash, start, t0, t1
+
+    dash, start, t0, t1 = asyncio.run(session())
+    assert start == pytest.approx(t0, abs=0.01)
+    assert not dash.autoplaying and dash.time_s == pytest.approx(t1, abs=0.01)
+    assert "Stage 2</b>" in dash.story.text.value or dash.run.stage_at(dash.time_s) != 2

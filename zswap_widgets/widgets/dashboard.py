@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from typing import Any
 
@@ -134,7 +135,9 @@ class Dashboard(w.VBox):
         self._error = ""
         self._times = np.zeros(1, dtype=np.float32)
         self._intro = True
-        self._play_until: float | None = None
+        self._autoplay: tuple[int, int, float] | None = None  # (end index, step, interval s)
+        self._autoplay_handle: asyncio.TimerHandle | None = None
+        self._ticking = False
         self._focus: tuple[int, int] | None = None  # (run, segment) zoomed on
         self._pending: tuple[Config, Config | None, str] | None = None
 
@@ -362,6 +365,8 @@ class Dashboard(w.VBox):
     ) -> None:
         """Zoom to one segment of the first (0) or second (1) run; union: with the segment of
         the same stage in the other run (compare mode)."""
+        self._stop_autoplay()
+        self.play.playing = False
         runs = [self.run, self._b]
         stage, t0, t1 = runs[run_index].stages[segment]
         start, end = t0, t1
@@ -525,6 +530,8 @@ class Dashboard(w.VBox):
         self.load(SCENARIOS[name])
 
     def _on_scrub(self, change: dict) -> None:
+        if not self._ticking:
+            self._stop_autoplay()  # the user took the playhead
         self._intro = False  # the playhead moved: the story follows it
         self._show_time(change["new"])
 
@@ -532,31 +539,60 @@ class Dashboard(w.VBox):
         self.show_segment(run_index, segment, play=True)
 
     def _on_play_value(self, change: dict) -> None:
-        if self.scrubber.value != change["new"]:
+        if self.scrubber.value != change["new"] and not self._ticking:
             self.scrubber.value = min(change["new"], self.scrubber.max)
-        if self._play_until is not None and self.time_s >= self._play_until - 1e-9:
-            self.play.playing = False
 
     def _on_playing(self, change: dict) -> None:
         if change["new"]:
+            self._stop_autoplay()
             self._intro = False
             if self.scrubber.value >= self.scrubber.max:
                 self.scrubber.value = 0
-        else:
-            self._play_until = None
-            self._apply_speed()
 
     def _play_span(self, t0: float, t1: float) -> None:
-        """Play from t0 to t1 in about STAGE_PLAY_S, then stop."""
-        i0, i1 = self._index(t0), self._index(t1)
+        """Play from t0 to t1 in about STAGE_PLAY_S, then stop. The kernel moves the playhead
+        (a timer on its event loop): ticks of the browser's Play widget, still under way for
+        the previous zoom, could otherwise land on the new one."""
+        self._stop_autoplay()
+        i0, i1 = self._index(t0, after=True), self._index(t1)
         n = max(i1 - i0, 1)
         ticks = STAGE_PLAY_S * 1000 / PLAY_INTERVAL_MS
-        if n >= ticks:
-            self.play.step, self.play.interval = max(1, round(n / ticks)), PLAY_INTERVAL_MS
-        else:
-            self.play.step, self.play.interval = 1, round(STAGE_PLAY_S * 1000 / n)
-        self._play_until = t1
-        self.play.playing = True
+        step = max(1, round(n / ticks))
+        interval = max(PLAY_INTERVAL_MS, STAGE_PLAY_S * 1000 / n) / 1000
+        self._autoplay = (i1, step, interval)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (tests, scripts): the span is set up, nothing ticks
+        self._autoplay_handle = loop.call_later(interval, self._autoplay_tick)
+
+    @property
+    def autoplaying(self) -> bool:
+        """Whether a stage is being played through (see `next_stage`)."""
+        return self._autoplay is not None
+
+    def _autoplay_tick(self) -> None:
+        self._autoplay_handle = None
+        if self._autoplay is None:
+            return
+        end, step, interval = self._autoplay
+        i = min(self.scrubber.value + step, end)
+        self._ticking = True
+        try:
+            self.scrubber.value = i
+        finally:
+            self._ticking = False
+        if i >= end:
+            self._autoplay = None
+            return
+        loop = asyncio.get_running_loop()
+        self._autoplay_handle = loop.call_later(interval, self._autoplay_tick)
+
+    def _stop_autoplay(self) -> None:
+        self._autoplay = None
+        if self._autoplay_handle is not None:
+            self._autoplay_handle.cancel()
+            self._autoplay_handle = None
 
     def _step(self, direction: int) -> None:
         self.play.playing = False
@@ -718,7 +754,11 @@ class Dashboard(w.VBox):
         if self._run is None:
             return
         if self.play.value != i:
-            self.play.value = i
+            self._ticking, ticking = True, self._ticking
+            try:
+                self.play.value = i
+            finally:
+                self._ticking = ticking
         last = len(self._times) - 1
         t = float(self._times[min(i, last)])
         end = float(self.run.series["t_s"][-1])
