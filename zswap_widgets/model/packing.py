@@ -3,6 +3,8 @@ holds, and why (zsmalloc's size classes, zbud's two and z3fold's three buddies p
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -47,8 +49,15 @@ def objects_per_page(allocator: str, sizes: np.ndarray) -> float:
 
 def packing(config: Any) -> dict[str, float]:
     """Objects per pool page for every allocator on config's workload."""
-    sizes = compressed_sizes(config)
-    return {name: objects_per_page(name, sizes) for name in ALLOCATORS}
+    return dict(_packing(config.compressor, config.compressible_fraction, config.filler))
+
+
+@lru_cache(maxsize=64)
+def _packing(compressor: str, fraction: float, filler: str) -> tuple[tuple[str, float], ...]:
+    sizes = compressed_sizes(
+        SimpleNamespace(compressor=compressor, compressible_fraction=fraction, filler=filler)
+    )
+    return tuple((name, objects_per_page(name, sizes)) for name in ALLOCATORS)
 
 
 def explain(config: Any) -> str:
