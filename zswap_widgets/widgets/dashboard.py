@@ -554,7 +554,9 @@ class Dashboard(w.VBox):
         (a timer on its event loop): ticks of the browser's Play widget, still under way for
         the previous zoom, could otherwise land on the new one."""
         self._stop_autoplay()
-        i0, i1 = self._index(t0, after=True), self._index(t1)
+        i0 = self._index(t0, after=True)
+        # the last grid point inside the span: the story ends on the stage's own summary
+        i1 = max(int(np.searchsorted(self._times, t1 - 1e-6, side="left")) - 1, i0)
         n = max(i1 - i0, 1)
         ticks = STAGE_PLAY_S * 1000 / PLAY_INTERVAL_MS
         step = max(1, round(n / ticks))
