@@ -13,7 +13,7 @@ import shutil
 from itertools import count
 
 import pytest
-from browser_helpers import ConsoleLog, DashboardPage, wait_changed, wait_until
+from browser_helpers import DashboardPage, wait_changed, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -96,20 +96,6 @@ def lab_dash(page, lab_server, output_dir) -> DashboardPage:
     return _open_lab(page, lab_server)
 
 
-@pytest.fixture
-def sized(browser, request):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.console = ConsoleLog(page)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("sized", [(1024, 768), (1440, 900)], indirect=True, ids=["1024", "1440"])
 def test_lab_story_view_walks_the_five_stages(sized, lab_server, output_dir):
     page = sized
     width = page.viewport_size["width"]

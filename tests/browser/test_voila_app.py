@@ -21,7 +21,6 @@ from zswap_widgets.model.scenario import from_code
 pytestmark = pytest.mark.browser
 
 MAX_POOL = "max_pool_percent"
-SIZES = [(1024, 768), (1440, 900)]
 ZOOM_MARGIN = 0.12  # the dashboard's, of the stage's span either side
 # Voila 0.5.13's page core is JupyterLab 4.2.5, while its own widgets-manager8 extension asks
 # for ^4.5.10 and jupyterlab_widgets 3.0.17 (needed by ipywidgets 8.1.9) for ^4.6.2 of the same
@@ -30,22 +29,6 @@ ZOOM_MARGIN = 0.12  # the dashboard's, of the stage's span either side
 VOILA_VERSION_WARNING = re.compile(
     r"(Unsatisfied version|No satisfying version).*(_JUPYTERLAB\.CORE_OUTPUT|shared scope)", re.S
 )
-
-
-@pytest.fixture
-def sized(browser, request):
-    """A page of the size given by the test's `size` parameter."""
-    from browser_helpers import ConsoleLog
-
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.console = ConsoleLog(page)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def _open(page, server) -> DashboardPage:
@@ -83,7 +66,6 @@ def _assert_no_overlaps(d: DashboardPage, page) -> None:
     assert overlaps == [], "\n".join(overlaps)
 
 
-@pytest.mark.parametrize("sized", SIZES, indirect=True, ids=["1024x768", "1440x900"])
 def test_story_view_walks_the_five_stages(sized, voila_server, output_dir):
     page = sized
     width = page.viewport_size["width"]

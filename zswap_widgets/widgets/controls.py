@@ -50,6 +50,21 @@ def _format(value: Any, step: float) -> str:
     return str(value)
 
 
+def _apply_typed(control: Any, text: str, optional: bool, show: Callable[[dict], None]) -> None:
+    """Typed text -> control.value, or control.error with the text kept (Config.parse)."""
+    try:
+        value = Config.parse(control.name, text)
+        if value is None and not optional:
+            raise TraitError(f"{control.name} = {text!r} is not allowed: it needs a value")
+    except TraitError as e:
+        control.error = str(e)
+        return
+    control.error = ""
+    if value == control.value:
+        show({"new": value})  # the same value typed differently ("025"): show it as stored
+    control.value = value
+
+
 class NumberControl(w.HBox):
     """A number knob: a slider (no readout), a text box for typing the value, and for knobs
     that may be None an "auto" checkbox."""
@@ -113,20 +128,8 @@ class NumberControl(w.HBox):
         self.value = change["new"]
 
     def _from_text(self, change: dict) -> None:
-        if self._syncing:
-            return
-        try:
-            value = Config.parse(self.name, change["new"])
-        except TraitError as e:
-            self.error = str(e)
-            return
-        if value is None and not self.optional:
-            self.error = f"{self.name} = {change['new']!r} is not allowed"
-            return
-        self.error = ""
-        if value == self.value:
-            self._to_parts({"new": value})
-        self.value = value
+        if not self._syncing:
+            _apply_typed(self, change["new"], self.optional, self._to_parts)
 
     def _from_auto(self, change: dict) -> None:
         if self._syncing:
@@ -256,17 +259,8 @@ class SeedControl(w.HBox):
         self.observe(self._to_text, "value")
 
     def _from_text(self, change: dict) -> None:
-        if self._syncing:
-            return
-        try:
-            value = Config.parse(self.name, change["new"])
-        except TraitError as e:
-            self.error = str(e)
-            return
-        self.error = ""
-        if value == self.value:
-            self._to_text({"new": value})
-        self.value = value
+        if not self._syncing:
+            _apply_typed(self, change["new"], False, self._to_text)
 
     def _to_text(self, change: dict) -> None:
         self._syncing = True

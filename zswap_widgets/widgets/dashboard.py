@@ -783,14 +783,9 @@ class Dashboard(w.VBox):
             else ""
         )
         self.story.show_text(sep.join(bodies) + hint, stage)
-        for index, (strip, run) in enumerate(
-            zip(self.story.strips, (self.run, self._b), strict=True)
-        ):
-            if run is not None and not self._intro:
-                strip.highlight(Story(run).segment_at(t))
-            else:
-                strip.highlight(None)
-            del index
+        for strip, run in zip(self.story.strips, (self.run, self._b), strict=True):
+            shown = run is not None and not self._intro
+            strip.highlight(Story(run).segment_at(t) if shown else None)
         self.counters.value = counters_html(self.run, until)
         self.events.value = events_html(self.run, until)
         who = f" of {html.escape(self.names[0])}" if self._b is not None else ""
