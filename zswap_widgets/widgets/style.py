@@ -6,7 +6,6 @@ button) over the pool chart.
 """
 
 CSS = """<style>
-.zsw-dash .zsw-dim { transition: opacity 0.15s; }
 .zsw-dash.zsw-busy .zsw-dim { opacity: 0.3; pointer-events: none; }
 .zsw-dash .zsw-chart-area { position: relative; }
 .zsw-dash .zsw-overlay {
