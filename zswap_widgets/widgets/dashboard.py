@@ -43,6 +43,7 @@ SPEEDS = (("¼×", 0.25), ("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("5×", 5.0
 PLAY_INTERVAL_MS = 100
 STAGE_PLAY_S = 4.0  # a stage chosen in the story view plays in about this long
 ZOOM_MARGIN = 0.12  # of the stage's span, either side
+BUSY_AFTER_S = 0.3  # a run that takes longer dims the charts under the progress bar
 _NO_OVERRIDES = {f"patch{n}": None for n in range(1, 7)}
 TITLE = "zswap: the five stages of reclaim"
 
@@ -329,7 +330,7 @@ class Dashboard(w.VBox):
             wait=wait,
         )
         if not job.done.is_set():
-            self._set_busy(True)
+            self._show_busy_soon(job)
 
     def cancel(self) -> None:
         """Stop the run being computed; the charts keep the last one."""
@@ -621,6 +622,19 @@ class Dashboard(w.VBox):
     def _set_error(self, text: str) -> None:
         self._error = text
         self.error_box.value = _error_html(text, self._shown_text(plain=True))
+
+    def _show_busy_soon(self, job: Any) -> None:
+        """Dim the charts under the progress bar if the run takes longer than BUSY_AFTER_S
+        (a quick run then repaints once, without a flash of grey)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._set_busy(True)
+            return
+        loop.call_later(
+            BUSY_AFTER_S,
+            lambda: self.runner.job is job and not job.done.is_set() and self._set_busy(True),
+        )
 
     def _set_busy(self, busy: bool) -> None:
         if busy:

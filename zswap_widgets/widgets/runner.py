@@ -21,6 +21,8 @@ from ..model.config import Config
 from ..model.results import Run
 from .runs import RunCache
 
+PROGRESS_STEP = 5  # percent: the progress bar is updated in steps of this many
+
 
 class Cancelled(Exception):
     """The job was cancelled or superseded."""
@@ -90,7 +92,7 @@ class Runner:
                 raise Cancelled
             if on_progress is None or not missing:
                 return
-            pct = int(100 * (done[0] + fraction) / len(missing))
+            pct = int(100 * (done[0] + fraction) / len(missing)) // PROGRESS_STEP * PROGRESS_STEP
             if pct != shown[0]:
                 shown[0] = pct
                 post(on_progress, min(pct, 100) / 100)

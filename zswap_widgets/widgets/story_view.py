@@ -39,7 +39,19 @@ class Strip(w.HBox):
     def __init__(self, index: int, on_click: Callable[[int, int], None]) -> None:
         self.index = index
         self.name = w.HTML("", layout={"width": "120px", "overflow": "hidden"})
-        self.chips = [w.Button(layout=w.Layout(display="none")) for _ in range(MAX_CHIPS)]
+        self.chips = [
+            w.Button(
+                layout=w.Layout(
+                    display="none",
+                    min_width="28px",
+                    height="36px",
+                    margin="0 1px",
+                    padding="0 2px",
+                    border="2px solid transparent",
+                )
+            )
+            for _ in range(MAX_CHIPS)
+        ]
         for i, chip in enumerate(self.chips):
             chip.add_class("zsw-chip")
             chip.on_click(lambda _, i=i: on_click(self.index, i))
@@ -47,6 +59,7 @@ class Strip(w.HBox):
         super().__init__([self.name, self.row], layout=w.Layout(width="100%"))
         self.add_class("zsw-strip")
         self.stages: list[tuple[int, float, float]] = []
+        self._active: int | None = None
 
     def show(self, name: str, run: Run | None, named: bool = False) -> None:
         """Show the chips of run (None: hide the strip); named: with the run's name before."""
@@ -57,6 +70,7 @@ class Strip(w.HBox):
         self.layout.display = None if run is not None else "none"
         self.name.layout.display = None if named else "none"
         weights = chip_weights(self.stages)
+        self.highlight(None)
         for i, chip in enumerate(self.chips):
             if i >= len(self.stages):
                 chip.layout.display = "none"
@@ -69,23 +83,21 @@ class Strip(w.HBox):
             )
             chip.style.button_color = STAGE_COLORS.get(s, "#9e9e9e")
             chip.style.text_color = STAGE_TEXT.get(s, "#000000")
-            chip.style.font_weight = "normal"
-            chip.layout = w.Layout(
-                flex=f"{weights[i]:.4f} 1 0px",
-                min_width="28px",
-                height="36px",
-                margin="0 1px",
-                padding="0 2px",
-                border="2px solid transparent",
-            )
-            chip.remove_class("zsw-chip-active")
+            with chip.layout.hold_sync():
+                chip.layout.display = None
+                chip.layout.flex = f"{weights[i]:.4f} 1 0px"
 
     def highlight(self, segment: int | None) -> None:
-        """Mark the chip the playhead is in."""
-        for i, chip in enumerate(self.chips):
+        """Mark the chip the playhead is in (only the chips that change are sent)."""
+        if segment == self._active:
+            return
+        for i in (self._active, segment):
+            if i is None or i >= len(self.chips):
+                continue
             active = i == segment
-            chip.style.font_weight = "bold" if active else "normal"
-            chip.layout.border = "2px solid #000000" if active else "2px solid transparent"
+            self.chips[i].style.font_weight = "bold" if active else "normal"
+            self.chips[i].layout.border = "2px solid #000000" if active else "2px solid transparent"
+        self._active = segment
 
 
 class StoryView(w.VBox):
