@@ -546,12 +546,12 @@ class Charts:
             self._grow_axes()
         self._show_thresholds(a, b)
         self._show_runs(a, b, ghost)
+        self.cut(t_cut)  # the lines first: what a reader looks at goes out first
         self._show_elapsed(a, b)
         self._show_cut(a)
         runs = {names[0]: a} if b is None else {names[0]: a, names[1]: b}
         self._show_bars(runs, off)
         self._show_allocator(a)
-        self.cut(t_cut)
 
     def _compute_views(self) -> None:
         t0, t1 = self.window if self.window else (None, None)

@@ -715,7 +715,9 @@ class Dashboard(w.VBox):
     def _draw(self, first: bool) -> None:
         a, b = self.run, self._b
         names = self.names
-        self.charts.show(a, b, off=self._off, ghost=self._ghost, names=names)
+        self.charts.show(
+            a, b, off=self._off, ghost=self._ghost, names=names, t_cut=0.0 if first else np.inf
+        )
         line, detail = scale_text(self._config)
         self.scale_line.value = (
             f"<span style='color:#333' title='{html.escape(detail)}'>{html.escape(line)}</span>"
