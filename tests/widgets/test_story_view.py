@@ -52,7 +52,7 @@ def test_show_stage_zooms_every_time_chart_to_the_stage(dashboards, kernel):
         # the pool line covers the zoomed span up to the playhead, at the window's resolution
         dash.set_time(t1)
         x = np.asarray(dash.charts.marks["pool"].x)
-        assert x[0] <= max(want[0], 0.0) + 2 * dt and x[-1] >= t1 - 2 * dt
+        assert x[0] <= max(want[0], 0.0) + step + 2 * dt and x[-1] >= t1 - step - 2 * dt
     dash.show_stage(None)
     end = float(run.series["t_s"][-1])
     for scale in _time_axes(dash):
@@ -97,7 +97,8 @@ def test_stage_texts_follow_the_playhead(dashboards):
     dash.show_stage(5)
     dash.set_time(float(dash.run.series["t_s"][-1]) - 1.0)
     text = dash.story.text.value
-    assert "shrink_worker gave up after 16 failures" in text and "stays full" in text
+    assert "shrink_worker gave up after 16 failures" in text
+    assert "stays full" in text or "stays nearly full" in text
     assert "patch 6" not in text
 
 

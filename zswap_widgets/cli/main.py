@@ -11,16 +11,17 @@ import sys
 
 from traitlets import TraitError
 
-from . import bench, run, tutorial
+from . import bench, record, run, sweep, tutorial, validate
 from .settings import UsageError
 
-COMMANDS = (run, bench, tutorial)
+COMMANDS = (run, bench, sweep, tutorial, validate, record)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zswap-widgets",
-        description="A stepwise model of Linux zswap: run scenarios, the benchmark, the tutorial.",
+        description="A stepwise model of Linux zswap: run scenarios, the benchmark, the tutorial; "
+        "record a real kernel and validate the model against it.",
     )
     sub = p.add_subparsers(dest="command", required=True)
     for command in COMMANDS:

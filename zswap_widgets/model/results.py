@@ -21,7 +21,11 @@ DEBUGFS_COUNTERS = (
     "same_filled_pages",
 )
 VMSTAT_COUNTERS = ("pswpin", "pswpout", "zswpin", "zswpout", "zswpwb")
-COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS
+# The model's own counters: the kernel exports nothing for these (no debugfs or vmstat entry).
+# model_only_lru_rotations: entries shrink_memcg_cb rotated instead of writing back because their
+# referenced bit was set (6.12's second chance; mm/zswap.c shrink_memcg_cb, LRU_ROTATE).
+MODEL_COUNTERS = ("model_only_lru_rotations",)
+COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS + MODEL_COUNTERS
 
 # Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
 SERIES = (
@@ -51,6 +55,7 @@ SERIES = (
     "pool_limit_hit",
     "zswpout",
     "pswpout",
+    "lru_rotations",  # model_only_lru_rotations (cumulative; no kernel counter)
 )
 
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")
@@ -100,6 +105,20 @@ class Run:
             "counters": dict(self.counters),
         }
 
+    def to_pandas(self) -> Any:
+        """The series as a pandas DataFrame; config, timings, counters and stages in its
+        ``attrs`` (model/export.py; needs pandas)."""
+        from .export import run_to_pandas
+
+        return run_to_pandas(self)
+
+    def to_csv(self, path: Any) -> Any:
+        """Write the series as CSV after ``# name: JSON`` metadata lines (config, timings,
+        counters, stages); the format is described in model/export.py. Returns the path."""
+        from .export import run_to_csv
+
+        return run_to_csv(self, path)
+
 
 def stage_segments(
     t_s: np.ndarray, stage: np.ndarray, min_s: float = 0.05
@@ -132,4 +151,5 @@ def stage_segments(
             break
         i = min(flicker, key=lambda j: segs[j][2] - segs[j][1])
         segs[i - 1 : i + 2] = [[segs[i - 1][0], segs[i - 1][1], segs[i + 1][2]]]
-    return [(s, t0, t1) for s, t0, t1 in segs]
+    # Boundaries to the nanosecond: the clock is a float sum (0.12800000000000009 is 0.128).
+    return [(s, round(t0, 9), round(t1, 9)) for s, t0, t1 in segs]

@@ -19,6 +19,7 @@ from .memcg_walk import MAX_RECLAIM_RETRIES
 from .results import GAVE_UP, STAGES, Run
 
 FULL_SHARE = 0.95  # a pool this close to its max is "full" in the texts
+NEARLY_FULL_SHARE = 0.75  # and this close "nearly full"
 
 
 def _mib(pages: float) -> str:
@@ -162,7 +163,7 @@ class Story:
             if outcome == "gave up":
                 return (
                     f"allocation stopped: shrink_worker gave up after {MAX_RECLAIM_RETRIES} "
-                    "failures; the pool stays " + ("full" if self._full(t1) else "above accept")
+                    "failures; the pool stays " + self._fullness(t1 - self.dt)
                 )
             if outcome == "cut":
                 return "allocation stopped: the drain was cut by max_time_s"
@@ -176,9 +177,14 @@ class Story:
             return "allocation stopped: writeback drains the pool to the accept threshold"
         return STAGES[stage]
 
-    def _full(self, t_s: float) -> bool:
-        """The pool is at least FULL_SHARE of its max."""
-        return self._at("pool_pages", t_s) >= FULL_SHARE * self.max_pages
+    def _fullness(self, t_s: float) -> str:
+        """ "full", "nearly full" or "above the accept threshold": the pool at t_s."""
+        pool = self._at("pool_pages", t_s)
+        if pool >= FULL_SHARE * self.max_pages:
+            return "full"
+        if pool >= NEARLY_FULL_SHARE * self.max_pages:
+            return "nearly full"
+        return "above the accept threshold"
 
     def intro(self) -> str:
         """One sentence, before t = 0: what will happen."""
@@ -343,7 +349,7 @@ class Story:
                 f" shrink_worker gave up after {MAX_RECLAIM_RETRIES} failures"
                 + (f" (the last time at {gave_at:.2f} s)" if gave_at is not None else "")
                 + "; with no more stores nothing queues it again, so the pool stays "
-                + ("full" if self._full(t) else "above the accept threshold")
+                + self._fullness(t)
                 + f" at {_mib(pool)}, {100 * pool / max(mx, 1):.0f} % of its max "
                 + f"(written_back_pages +{_n(wb)} {so_far})."
             )

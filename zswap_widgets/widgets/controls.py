@@ -176,19 +176,21 @@ class NumberControl(w.HBox):
 
 
 class PatchToggle(w.HBox):
-    """One patch: a checkbox showing whether it applies, set by hand = an explicit override.
+    """One preset knob (a patch, the second chance): a checkbox showing whether it applies,
+    set by hand = an explicit override.
 
     `value` is the Config knob: None follows the kernel preset, True/False overrides it.
     """
 
     value = Bool(None, allow_none=True)
 
-    def __init__(self, n: int, trait: Bool) -> None:
-        self.n = n
+    def __init__(self, name: str, trait: Bool) -> None:
+        self.name = name
         self.description = trait.metadata["description"]
+        n = name[len("patch") :]
         self.check = w.Checkbox(
             value=False,
-            description=f"patch {n}: {PATCH_TITLES[n]}",
+            description=f"patch {n}: {PATCH_TITLES[int(n)]}" if name.startswith("patch") else name,
             indent=False,
             tooltip=self.description,
         )
@@ -201,7 +203,7 @@ class PatchToggle(w.HBox):
         self.clear.layout.width = "90px"
         self.clear.layout.visibility = "hidden"
         super().__init__([self.check, self.status, self.clear])
-        self.add_class(f"zsw-knob-patch{n}")
+        self.add_class(f"zsw-knob-{name}")
         self._preset = False
         self._syncing = False
         self.check.observe(self._on_check, "value")
@@ -311,8 +313,8 @@ def make_control(name: str, trait: Any) -> w.Widget:
         return SeedControl(name, trait)
     if isinstance(trait, Enum):
         return ChoiceControl(name, trait)
-    if isinstance(trait, Bool) and name.startswith("patch"):
-        return PatchToggle(int(name[len("patch") :]), trait)
+    if isinstance(trait, Bool) and trait.allow_none:
+        return PatchToggle(name, trait)
     if isinstance(trait, Bool):
         return FlagControl(name, trait)
     if isinstance(trait, (Int, Float)):
@@ -426,14 +428,15 @@ class Controls:
             self._show_effective()
             return
         with self.quiet():
-            for n in PATCH_TITLES:
-                self.widgets[f"patch{n}"].value = None
+            for name in Config.preset_knobs():
+                self.widgets[name].value = None
             self._show_effective()
 
     def _show_effective(self) -> None:
-        preset = KERNELS.get(self.widgets["kernel"].value)
-        for n in PATCH_TITLES:
-            self.widgets[f"patch{n}"].set_preset(bool(preset and preset.has(n)))
+        kernel = self.widgets["kernel"].value
+        for name in Config.preset_knobs():
+            applies = kernel in KERNELS and Config.preset_applies(kernel, name)
+            self.widgets[name].set_preset(applies)
         accept = self.widgets["accept_threshold_percent"].value
         if isinstance(accept, int):
             self.widgets["shrink_start_percent"].show_effective(min(100, accept + 1))

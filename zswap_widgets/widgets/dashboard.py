@@ -11,6 +11,7 @@ import numpy as np
 from traitlets import TraitError
 
 from ..model.config import Config
+from ..model.export import run_csv
 from ..model.kernels import KERNELS
 from ..model.results import Run
 from ..model.scenario import from_code, to_code
@@ -18,10 +19,12 @@ from ..model.story import Story
 from .charts import Charts
 from .controls import Controls
 from .debounce import Debouncer
+from .download import DownloadButton
 from .runner import Runner
 from .runs import DEFAULT_MAX_BYTES, RunCache, off_baseline
 from .story_view import StoryView
 from .style import CSS
+from .sweep_panel import SweepPanel
 from .tables import counters_html, events_html, story_html
 
 # The cover letter's story (1 GiB VM, 2 GiB of 3/4 compressible data, 25 % max pool, 50 % accept,
@@ -44,16 +47,16 @@ PLAY_INTERVAL_MS = 100
 STAGE_PLAY_S = 4.0  # a stage chosen in the story view plays in about this long
 ZOOM_MARGIN = 0.12  # of the stage's span, either side
 BUSY_AFTER_S = 0.3  # a run that takes longer dims the charts under the progress bar
-_NO_OVERRIDES = {f"patch{n}": None for n in range(1, 7)}
+_NO_OVERRIDES = dict.fromkeys(Config.preset_knobs())
 TITLE = "zswap: the five stages of reclaim"
 
 
 def run_name(config: Config) -> str:
     """The name a run goes by on legends and bars: its kernel, and the patches set by hand."""
     overrides = [
-        f"patch {n} {'on' if getattr(config, f'patch{n}') else 'off'}"
-        for n in range(1, 7)
-        if getattr(config, f"patch{n}") is not None
+        f"{name.replace('patch', 'patch ')} {'on' if getattr(config, name) else 'off'}"
+        for name in Config.preset_knobs()
+        if getattr(config, name) is not None
     ]
     return config.kernel + (f" ({', '.join(overrides)})" if overrides else "")
 
@@ -236,6 +239,12 @@ class Dashboard(w.VBox):
         self.events_title = w.HTML("<b>what happened</b>")
         self.events = w.HTML("")
 
+        # sweeps of two knobs around the current configuration; a clicked cell is loaded here
+        self.sweep_panel = SweepPanel(config, on_select=self.load)
+        self.download_run = DownloadButton(
+            "CSV of the shown run", lambda: ("zswap-run.csv", run_csv(self.shown_run))
+        )
+
         self._wire(debounce_s)
         super().__init__(self._layout(), **kwargs)
         self.add_class("zsw-dash")
@@ -288,7 +297,11 @@ class Dashboard(w.VBox):
     @property
     def time_s(self) -> float:
         """The playhead's time."""
-        return float(self._times[min(self.scrubber.value, len(self._times) - 1)])
+        return self._t(self.scrubber.value)
+
+    def _t(self, i: int) -> float:
+        """The time of grid point i, in µs (the grid is float32: 0.364 is 0.36399999...)."""
+        return round(float(self._times[min(i, len(self._times) - 1)]), 6)
 
     @property
     def scenario_code(self) -> str:
@@ -515,6 +528,12 @@ class Dashboard(w.VBox):
             c.advanced,
             rest,
             tables,
+            self.download_run,
+            w.Accordion(
+                children=[self.sweep_panel],
+                titles=("Sweep two knobs: a heatmap of a metric, where zswap stops paying",),
+                selected_index=0,
+            ),
         ]
 
     # ------------------------------------------------------------------ handlers
@@ -672,6 +691,7 @@ class Dashboard(w.VBox):
         if previous is not None and previous.config != config:
             self._ghost = previous
         self._config = config
+        self.sweep_panel.config = config
         self._run, self._off = runs[0], runs[1]
         self._b = runs[2] if compare is not None else None
         self._draw(first)
@@ -726,6 +746,7 @@ class Dashboard(w.VBox):
         self._focus = None
         self._grid_changed(keep_time=not first)
         self.code.value = to_code(self._config)
+        self.download_run.reset()
         if first:
             self.set_time(0.0)
         else:
@@ -778,7 +799,7 @@ class Dashboard(w.VBox):
             finally:
                 self._ticking = ticking
         last = len(self._times) - 1
-        t = float(self._times[min(i, last)])
+        t = self._t(i)
         end = float(self.run.series["t_s"][-1])
         at_end = i >= last and (self.charts.window is None or self.charts.window[1] >= end)
         until = np.inf if at_end else t
