@@ -23,7 +23,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-LAB_NOTEBOOK = "02-five-stages.ipynb"
+LAB_NOTEBOOK = "app.ipynb"  # the dashboard alone, as a notebook in JupyterLab
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,9 +45,6 @@ INSTALL_HINT = (
     "or set ZSWAP_CHROMIUM=/path/to/chromium, and `pip install -e '.[test]'` for playwright, "
     "voila and jupyterlab (Playwright's own browser download is not used)"
 )
-# Lab extensions a Voila page has no use for and that fail to load in it (console errors):
-# Notebook 7's (RUNTIME-012) and nbgrader's (needs JupyterLab's file browser).
-VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]'
 # Console errors that are not the dashboard's (known upstream noise of Voila 0.5):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
 # unload).
@@ -144,14 +141,20 @@ def _ready(url: str) -> bool:
 
 
 def start_server(
-    name: str, cmd: list[str], workdir: Path, url: str, probe: str, timeout_s: float = 90
+    name: str,
+    cmd: list[str],
+    workdir: Path,
+    url: str,
+    probe: str,
+    timeout_s: float = 90,
+    env: dict[str, str] | None = None,
 ) -> Server:
     log = workdir / f"{name}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             cmd,
             cwd=workdir,
-            env=server_env(workdir),
+            env=env if env is not None else server_env(workdir),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -212,21 +215,17 @@ def lab_notebook(workdir: Path) -> Path:
 
 
 def start_voila(workdir: Path, notebook: Path) -> Server:
+    """Voila as `zswap-widgets tutorial --app voila` starts it (its command and template)."""
+    from zswap_widgets.teaching.tutorial import server_command, voila_env
+
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--VoilaConfiguration.show_tracebacks=True",
-        f"--VoilaConfiguration.extension_denylist={VOILA_EXTENSION_DENYLIST}",
-        str(notebook),
-    ]
+    cmd = server_command("voila", notebook.parent, port=port, open_browser=False)
+    cmd[3] = str(notebook)
+    cmd.append("--VoilaConfiguration.show_tracebacks=True")
+    env = voila_env(server_env(workdir))
     # GET / would start a kernel: probe a static file instead.
-    return start_server("voila", cmd, workdir, url, f"{url}/voila/static/voila.js")
+    return start_server("voila", cmd, workdir, url, f"{url}/voila/static/voila.js", env=env)
 
 
 LAB_SETTINGS = {
@@ -309,7 +308,7 @@ _JS_POOL = (
 (root, args) => {
   const figure = """
     + _JS_FIGURE
-    + """;
+    + r""";
   const fig = figure(root, args.title);
   if (!fig) return null;
   const curve = label => {
@@ -319,13 +318,20 @@ _JS_POOL = (
   };
   const visible = p => !!p && getComputedStyle(p).visibility !== 'hidden' &&
       getComputedStyle(p).display !== 'none';
-  const a = curve('pool') || curve('pool (A)');
-  const b = curve('pool (B)');
+  // the first run's pool line is labelled "pool" ("pool (<kernel>)" in compare mode), the
+  // second run's line comes after it in the figure
+  const pools = [...fig.querySelectorAll('g.curve')].filter(c => [...c.querySelectorAll(
+      'text.curve_label')].some(t => /^pool( \(|$)/.test(t.textContent))).map(
+      c => c.querySelector('path.line'));
+  const a = pools[0] || null;
+  const b = pools[1] || null;
   const lines = [...fig.querySelectorAll('g.curve path.line')];
   const bands = lines.filter(p => { const f = p.style.fill; return f && f !== 'none'; });
   const cursor = lines.find(p => p.style.stroke === 'black' && p.style.strokeWidth === '1');
   const svg = fig.querySelector('svg.svg-figure');
+  const th = curve('max threshold');
   return {
+    max_threshold: th ? th.getAttribute('d') || '' : '',
     pool: a ? a.getAttribute('d') || '' : null,
     pool_b: b && visible(b) ? b.getAttribute('d') || '' : '',
     bands: bands.map(p => [p.style.fill, p.getAttribute('d') || '',
@@ -346,6 +352,28 @@ root => [...root.querySelectorAll('.bqplot.figure')].map(f => ({
   width: f.getBoundingClientRect().width, height: f.getBoundingClientRect().height,
 }))
 """
+_JS_AXES = """
+(root, title) => {
+  const fig = [...root.querySelectorAll('.bqplot.figure')].find(
+      f => (f.querySelector('text.mainheading') || {}).textContent === title);
+  if (!fig) return null;
+  const axes = [...fig.querySelectorAll('g.axis')];
+  return axes.map(a => [...a.querySelectorAll('g.tick text')].map(t => t.textContent));
+}
+"""
+# Every figure: boxes of its title, its axis labels and its tick labels (page coordinates).
+_JS_TEXT_BOXES = """
+root => [...root.querySelectorAll('.bqplot.figure')].map(f => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom, e.textContent]; };
+  const seen = e => e.getBoundingClientRect().width > 0 && getComputedStyle(e).display !== 'none';
+  return {
+    title: [...f.querySelectorAll('text.mainheading')].filter(seen).map(box),
+    labels: [...f.querySelectorAll('g.axis text.axislabel')].filter(seen).map(box),
+    ticks: [...f.querySelectorAll('g.axis g.tick text')].filter(seen).map(box),
+  };
+})
+"""
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
@@ -358,7 +386,7 @@ def path_points(d: str) -> list[tuple[float, float]]:
 class DashboardPage:
     """One Dashboard in a page (Voila or a JupyterLab notebook): the first one on the page."""
 
-    POOL_TITLE = "zswap pool (MiB)"
+    POOL_TITLE = "zswap pool (MiB) and its thresholds"
 
     def __init__(self, page: Any) -> None:
         self.page = page
@@ -385,7 +413,7 @@ class DashboardPage:
               if (figs.length < 9 || ![...figs].every(
                   s => s.querySelector('g') && s.getBoundingClientRect().width > 0)) return false;
               const r = ({_JS_POOL})(root, args);
-              return r && r.pool ? 'ok' : false;
+              return r && r.max_threshold ? 'ok' : false;
             }}""",
             arg={"heading": DASHBOARD_TITLE, "title": self.POOL_TITLE},
             timeout=timeout_ms,
@@ -421,7 +449,8 @@ class DashboardPage:
         return self.control(label).locator(".noUi-handle").first
 
     def readout(self, label: str) -> str:
-        return self.control(label).locator(".widget-readout").first.inner_text().strip()
+        """A number knob's value as its text box shows it."""
+        return self.typed(label).input_value().strip()
 
     def press(self, label: str, key: str, times: int = 1) -> None:
         handle = self.slider_handle(label)
@@ -455,6 +484,88 @@ class DashboardPage:
             "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => c.textContent.trim()))"
         )
         return {r[0]: (r[1], r[2]) for r in rows if len(r) == 3}
+
+    # -- the story view
+    def chips(self, strip: int = 0) -> list[dict]:
+        """The stage chips of a strip: text and width in px (visible ones)."""
+        return (
+            self.root.locator(".zsw-strip")
+            .nth(strip)
+            .locator(".zsw-chip")
+            .evaluate_all(
+                "cs => cs.filter(c => c.getBoundingClientRect().width > 0).map(c => ({"
+                "text: c.textContent.trim(), width: c.getBoundingClientRect().width}))"
+            )
+        )
+
+    def click_chip(self, index: int, strip: int = 0) -> None:
+        self.root.locator(".zsw-strip").nth(strip).locator(".zsw-chip").nth(index).click()
+
+    def story_text(self) -> str:
+        return self.root.locator(".zsw-story-text").first.inner_text()
+
+    def axis_ticks(self, title: str | None = None) -> list[list[str]]:
+        """Tick labels of each axis of a figure (default: the pool chart), x axis first."""
+        return self.page.evaluate(
+            f"args => ({_JS_AXES})(args.root, args.title)",
+            {"root": self.root.element_handle(), "title": title or self.POOL_TITLE},
+        )
+
+    def x_range(self) -> tuple[float, float]:
+        """The time span the pool chart's x axis shows (its two ends), from where its ticks sit."""
+        js = """
+        (root, title) => {
+          const fig = [...root.querySelectorAll('.bqplot.figure')].find(
+              f => (f.querySelector('text.mainheading') || {}).textContent === title);
+          const axis = fig && fig.querySelector('g.axis');
+          if (!axis) return null;
+          const ticks = [...axis.querySelectorAll('g.tick')].map(t => [
+              parseFloat((t.getAttribute('transform') || '').match(/translate\\(([-\\d.e]+)/)[1]),
+              t.querySelector('text').textContent]);
+          const box = axis.querySelector('path.domain').getBBox();
+          return {ticks, ends: [box.x, box.x + box.width]};
+        }"""
+        r = self.page.evaluate(
+            f"args => ({js})(args.root, args.title)",
+            {"root": self.root.element_handle(), "title": self.POOL_TITLE},
+        )
+        pts = [(px, parse_number(text)) for px, text in (r or {}).get("ticks", []) if text.strip()]
+        if len(pts) < 2 or pts[-1][0] == pts[0][0]:
+            return (float("nan"), float("nan"))
+        (p0, v0), (p1, v1) = pts[0], pts[-1]
+        scale = (v1 - v0) / (p1 - p0)
+        lo, hi = r["ends"]
+        return (v0 + (lo - p0) * scale, v0 + (hi - p0) * scale)
+
+    def figure_box(self, title: str | None = None) -> dict:
+        fig = self.root.locator(".bqplot.figure").filter(
+            has=self.page.locator("text.mainheading", has_text=title or self.POOL_TITLE)
+        )
+        return fig.first.bounding_box()
+
+    def text_overlaps(self) -> list[str]:
+        """Titles or axis labels of any figure that overlap one of its tick labels."""
+        out = []
+        for fig in self.root.evaluate(_JS_TEXT_BOXES):
+            for kind in ("title", "labels"):
+                for a in fig[kind]:
+                    for t in fig["ticks"]:
+                        if a[0] < t[2] and t[0] < a[2] and a[1] < t[3] and t[1] < a[3]:
+                            out.append(f"{kind} {a[4]!r} overlaps tick {t[4]!r}")
+        return out
+
+    def typed(self, knob: str) -> Any:
+        """The text box of a number knob."""
+        return self.root.locator(f".zsw-knob-{knob} input[type=text]").first
+
+    def type_value(self, knob: str, text: str) -> None:
+        box = (
+            self.typed(knob) if knob != "seed" else self.root.locator(".zsw-knob-seed input").first
+        )
+        box.click()
+        box.press("Control+a")
+        box.type(text)
+        box.press("Enter")
 
     def screenshot(self, path: Path) -> Path:
         """The whole dashboard (the viewport is made tall enough for it first)."""

@@ -107,10 +107,8 @@ def lab_server(
     return _server(request, server), notebook.name
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page with its console recorded as `page.console` (a ConsoleLog)."""
-    context = browser.new_context(viewport=VIEWPORT)
+def _page(browser: Any, viewport: dict) -> Iterator[Any]:
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     pg = context.new_page()
     pg.console = ConsoleLog(pg)
@@ -118,6 +116,23 @@ def page(browser: Any) -> Iterator[Any]:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page with its console recorded as `page.console` (a ConsoleLog)."""
+    yield from _page(browser, VIEWPORT)
+
+
+# The sizes a student's screen has: a small laptop and a common desktop.
+SIZES = [(1024, 768), (1440, 900)]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def sized(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page of each size in SIZES (console recorded as in `page`)."""
+    width, height = request.param
+    yield from _page(browser, {"width": width, "height": height})
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,8 +2,8 @@
 Dashboard it displays and read the kernel's own state through the page
 (`window.jupyterapp`, exposed by `--LabApp.expose_app_in_browser=True`).
 
-The notebook is notebooks/02-five-stages.ipynb when it exists, else a small one that displays
-a Dashboard. Each test opens its own copy, so it gets its own kernel.
+The notebook is notebooks/app.ipynb (the dashboard alone). Each test opens its own copy, so it
+gets its own kernel. The story view is checked at 1024x768 and 1440x900 as in Voila.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 from itertools import count
 
 import pytest
-from browser_helpers import DashboardPage, path_points, wait_changed, wait_until
+from browser_helpers import DashboardPage, wait_changed, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,7 @@ print(_json.dumps({
     "same_counters": _d.run.counters == _fresh.counters,
     "stages": [_s for _s, _t0, _t1 in _d.run.stages],
     "pool_points": int(len(_d.charts.marks["pool"].x)),
+    "window": _d.window,
 }))
 """
 
@@ -74,8 +75,7 @@ def kernel_state(page) -> dict:
     return json.loads(reply["out"].strip().splitlines()[-1])
 
 
-@pytest.fixture
-def lab_dash(page, lab_server, output_dir) -> DashboardPage:
+def _open_lab(page, lab_server) -> DashboardPage:
     server, notebook = lab_server
     root = server.root_dir
     name = f"copy{next(_copies)}-{notebook}"
@@ -91,12 +91,53 @@ def lab_dash(page, lab_server, output_dir) -> DashboardPage:
     return d
 
 
+@pytest.fixture
+def lab_dash(page, lab_server, output_dir) -> DashboardPage:
+    return _open_lab(page, lab_server)
+
+
+def test_lab_story_view_walks_the_five_stages(sized, lab_server, output_dir):
+    page = sized
+    width = page.viewport_size["width"]
+    d = _open_lab(page, lab_server)
+    d.root.scroll_into_view_if_needed()
+    assert d.time_label() == 0.0 and "The process will write" in d.story_text()
+    state = kernel_state(page)
+    chips = d.chips()
+    assert [int(c["text"].split(" ")[0]) for c in chips] == state["stages"]
+    assert all(c["width"] >= 24 for c in chips), chips
+    labels = d.root.locator(".bqplot.figure text.label").all_text_contents()
+    assert any("= 25 % of RAM" in t for t in labels), labels
+    window = None
+    for i, stage in enumerate(state["stages"][:5]):
+        previous = window
+        d.click_chip(i)
+        window = wait_until(
+            page,
+            lambda: kernel_state(page)["window"],
+            lambda w, p=previous: w is not None and w != p,
+            what="zoom",
+        )
+        wait_until(
+            page,
+            d.x_range,
+            lambda r, w=window: all(
+                abs(a - b) <= 0.01 * (w[1] - w[0]) + 1e-4 for a, b in zip(r, w, strict=False)
+            ),
+            what=f"the pool chart zoomed to stage {stage}",
+        )
+        wait_until(page, d.story_text, lambda t, s=stage: f"Stage {s} of" in t)
+        d.figure_box()  # still there
+        page.screenshot(path=str(output_dir / f"lab-{width}-stage{stage}.png"))
+    assert not page.console.errors, "\n".join(page.console.errors)
+
+
 def test_lab_renders_and_python_agrees_after_keyboard(lab_dash, page, output_dir) -> None:
     d = lab_dash
     figures = d.figures()
-    assert len(figures) == 9 and all(f["paths"] > 0 for f in figures), figures
+    assert len(figures) == 10 and all(f["paths"] > 0 for f in figures), figures
     pool = d.pool()
-    assert len(path_points(pool["pool"])) > 10 and pool["bands"] and pool["band_labels"]
+    assert pool["bands"] and pool["band_labels"] and pool["max_threshold"]
     assert d.counters()["stored_pages"][1] not in ("", "0")
     d.root.scroll_into_view_if_needed()
     d.screenshot(output_dir / "lab-notebook.png")

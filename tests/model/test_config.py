@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 from traitlets import TraitError
 
-from zswap_widgets import KERNELS, Config
+from zswap_widgets import KERNELS, Config, simulate
 
 
 def test_default_is_the_cover_letters_benchmark():
@@ -100,3 +101,72 @@ def test_scaled_keeps_the_story_and_the_timeline():
     full, small = simulate(Config(idle_s=0)), simulate(quarter)
     assert abs(small.elapsed_s / full.elapsed_s - 1) < 0.1  # about the same timeline
     assert [s for s, _, _ in small.stages] == [s for s, _, _ in full.stages]
+
+
+def test_knobs_are_in_the_storys_order():
+    assert list(Config.knobs())[:7] == [
+        "kernel",
+        "max_pool_percent",
+        "accept_threshold_percent",
+        "shrink_start_percent",
+        "shrinker_delay_ms",
+        "allocator",
+        "compressor",
+    ]
+    assert set(Config.knobs()) == set(Config().to_dict())
+
+
+def test_scaled_scales_the_queue_depth_and_knows_its_factor():
+    quarter = Config().scaled(0.25)
+    assert quarter.swap_queue_depth == 32 and quarter.step_ms == 4.0
+    assert quarter.scale_of() == 0.25 and Config().scale_of() == 1.0
+    assert quarter.replace(kernel="v6.10").scale_of() == 0.25  # other knobs may differ
+    assert Config(ram_mib=512).scale_of() is None  # not a scaled cover letter
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("seed", "3.7", "seed = '3.7' is not allowed: must be a whole number from 0"),
+        ("seed", "1e3", "seed = '1e3' is not allowed: must be a whole number"),
+        ("seed", "-5", "seed = -5 is not allowed"),
+        ("seed", "abc", "seed = 'abc' is not allowed"),
+        (
+            "max_pool_percent",
+            "150",
+            "max_pool_percent = 150 is not allowed: must be a number from 1 to 100",
+        ),
+        ("cpu_speed", "nan", "cpu_speed = 'nan' is not allowed"),
+        ("kernel", "v5", "kernel = 'v5' is not allowed: must be one of off"),
+    ],
+)
+def test_parse_is_strict(name, text, words):
+    with pytest.raises(TraitError) as e:
+        Config.parse(name, text)
+    assert words in str(e.value)
+
+
+def test_parse_accepts_what_config_accepts():
+    assert Config.parse("seed", " 42 ") == 42
+    assert Config.parse("cpu_speed", "0.25") == 0.25
+    assert Config.parse("shrink_start_percent", "auto") is None
+    assert Config.parse("patch6", "false") is False
+
+
+@pytest.mark.parametrize(
+    ("base", "changes"),
+    [
+        ({"kernel": "patches-1-3"}, {"shrinker_delay_ms": 2000}),
+        ({"kernel": "v6.12"}, {"shrink_start_percent": 80, "shrinker_delay_ms": 0}),
+        ({"kernel": "off"}, {"max_pool_percent": 10, "allocator": "zbud", "compressor": "zstd"}),
+    ],
+)
+def test_ignored_knobs_change_nothing(base, changes):
+    small = Config(ram_mib=128, kernel_reserved_mib=8, alloc_mib=192, idle_s=0.5, **base)
+    assert set(changes) <= set(small.ignored())
+    a, b = simulate(small), simulate(small.replace(**changes))
+    assert a.counters == b.counters and a.elapsed_s == b.elapsed_s
+    for name in ("pool_pages", "free_pages", "swapout_ops", "writeback_ops", "stall_ms"):
+        np.testing.assert_array_equal(a.series[name], b.series[name])
+    assert "allocator" in Config(kernel="v6.18").ignored()
+    assert "shrinker_delay_ms" not in Config().ignored()

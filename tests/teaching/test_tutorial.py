@@ -58,14 +58,17 @@ def test_cli_copies_then_execs_the_server(tmp_path, monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
     monkeypatch.setattr(os, "chdir", lambda path: calls.append(("chdir", path)))
-    monkeypatch.setattr(os, "execv", lambda exe, argv: calls.append(("execv", argv)))
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: calls.append(("execv", argv, env)))
     target = tmp_path / "tut"
     main(["tutorial", "--app", "voila", "--dir", str(target), "--no-browser", "--port", "8899"])
     out = capsys.readouterr().out
     assert f"tutorial folder: {target}" in out and "copied:" in out
     assert ("chdir", target) in calls
-    argv = next(c[1] for c in calls if c[0] == "execv")
+    argv, env = next(c[1:] for c in calls if c[0] == "execv")
     assert argv[2] == "voila" and argv[3] == str(target / "app.ipynb") and "--port=8899" in argv
+    assert "--template=zswap" in argv
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(tutorial.JUPYTER_DATA)
+    assert (tutorial.JUPYTER_DATA / "voila" / "templates" / "zswap" / "index.html.j2").is_file()
     calls.clear()
     main(["tutorial", "--app", "lab", "--dir", str(target)])
     out = capsys.readouterr().out

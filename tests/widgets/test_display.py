@@ -15,7 +15,7 @@ from zswap_widgets.model.simulation import simulate
 from zswap_widgets.widgets import SCENARIOS, Dashboard
 from zswap_widgets.widgets.controls import CONTROL_WIDTH, DESCRIPTION_WIDTH
 from zswap_widgets.widgets.tables import events_html
-from zswap_widgets.widgets.view import labelled_bands, run_view
+from zswap_widgets.widgets.view import run_view
 
 
 def _px(width: str) -> int:
@@ -82,74 +82,45 @@ def test_debounce_is_short_by_default():
     assert 0 < default <= 0.1
 
 
-def test_compare_mode_shows_a_and_b_everywhere_and_says_which_is_which(small):
+def test_compare_mode_says_which_run_is_which_everywhere(small):
     dash = Dashboard(small.replace(kernel="v6.10"), debounce_s=0)
     dash.compare_toggle.value = True
     a, b = dash.compare_runs
-    assert dash.shown_run is a and dash.run.config.kernel == "v6.10"
-    # every time chart has A and B; the bars have both and the shared zswap-off baseline
+    assert a is dash.run and a.config.kernel == "v6.10" and b.config.kernel == "patches-1-3"
     marks = dash.charts.marks
-    for name in ("pool", "thresholds", "memory", "io", "queue", "latency", "stall", "cpu"):
+    for name in ("pool", "memory", "io", "queue", "latency", "stall", "cpu", "shrinker"):
         assert marks[f"{name}_b"].visible, name
-    assert marks["shrinker_b"].visible and marks["elapsed_b"].visible
     np.testing.assert_allclose(marks["elapsed"].x, [a.elapsed_s] * 2, rtol=1e-6)
     np.testing.assert_allclose(marks["elapsed_b"].x, [b.elapsed_s] * 2, rtol=1e-6)
     assert list(marks["elapsed_label"].text) == [
-        f"A: elapsed {a.elapsed_s:.2f} s",
-        f"B: elapsed {b.elapsed_s:.2f} s",
+        f"v6.10: elapsed {a.elapsed_s:.2f} s",
+        f"patches-1-3: elapsed {b.elapsed_s:.2f} s",
     ]
     bars = dash.charts.bar_values()["elapsed"]
-    assert list(bars) == ["A", "B", "off"]
-    assert bars["A"] == pytest.approx(a.elapsed_s) and bars["B"] == pytest.approx(b.elapsed_s)
-    # the one-run parts show run A and say so
-    who = "run A = patches-1-3"
-    assert who in dash.counters_title.value and who in dash.events_title.value
-    assert who in dash.stage.value
-    assert dash.events.value == events_html(a, np.inf)
-    assert f"{a.counters['stored_pages']:,}" in dash.counters.value
-    starts = [float(x[0]) for x in marks["bands"].x]
-    assert starts == pytest.approx([t0 for _, t0, _ in a.stages], rel=1e-6)
-    # the status line and the legends name both runs
-    assert "A = patches-1-3 (solid)" in dash.status.value
-    assert "B = patches-1-6 (dashed)" in dash.status.value
-    assert "v6.10" in dash.status.value  # the kernel knob, said not to be shown
+    assert list(bars) == ["v6.10", "patches-1-3", "zswap off"]
+    assert bars["v6.10"] == pytest.approx(a.elapsed_s) and bars["patches-1-3"] == pytest.approx(
+        b.elapsed_s
+    )
+    assert "counters of v6.10" in dash.counters_title.value
+    assert "what happened in" not in dash.events_title.value
+    assert dash.events.value == events_html(a, np.inf) or dash.time_s < a.series["t_s"][-1]
     for legend in dash.charts.legends.values():
-        assert "A = patches-1-3" in legend.value and "B = patches-1-6" in legend.value
-    # back to one run: nothing about A and B is left
+        assert "solid: v6.10" in legend.value and "dashed: patches-1-3" in legend.value
+    text = dash.story.text.value
+    assert "<b>v6.10</b>" in text and "<b>patches-1-3</b>" in text  # both runs' stories
+    # back to one run: nothing about the second run is left
     dash.compare_toggle.value = False
-    assert dash.shown_run is dash.run
-    assert "run A" not in dash.counters_title.value + dash.events_title.value + dash.stage.value
-    assert list(dash.charts.bar_values()["elapsed"]) == ["this run", "off"]
+    assert dash.compare_runs is None
+    assert "patches-1-3" not in dash.counters_title.value + dash.story.text.value
+    assert list(dash.charts.bar_values()["elapsed"]) == ["v6.10", "zswap off"]
     assert not marks["elapsed_b"].visible and not marks["pool_b"].visible
-    assert all("A = " not in legend.value for legend in dash.charts.legends.values())
-
-
-def test_labelled_bands_are_the_wide_ones():
-    segs = [(1, 0.0, 0.2), (2, 0.2, 0.3), (3, 0.3, 0.4), (4, 0.4, 9.0), (5, 9.0, 9.6)]
-    assert labelled_bands(segs, 10.0) == [(4, 0.4, 9.0), (5, 9.0, 9.6)]
-    assert labelled_bands(segs, 10.0, min_fraction=0.005) == segs
-
-
-def test_band_labels_only_on_bands_wide_enough_for_their_text(small):
-    dash = Dashboard(small, debounce_s=0)
-    run, labels = dash.run, dash.charts.marks["band_labels"]
-    x_max = float(dash.charts.sx.max)
-    wide = [seg for seg in run.stages if (seg[2] - seg[1]) / x_max >= 0.05]
-    assert 0 < len(wide) < len(run.stages)  # this run has a narrow stage 1 at the start
-    assert list(labels.text) == [f"stage {s}" for s, _, _ in wide]
-    bands = dash.charts.marks["bands"]
-    assert len(bands.x) == len(run.stages) and all(o > 0 for o in bands.opacities)  # seen
-    for (_, t0, t1), x in zip(wide, labels.x, strict=True):
-        assert t0 < x < t1 and x <= x_max  # in the middle of its own band, inside the plot
-    # while scrubbing, a band cut short loses its label until it is wide enough again
-    dash.set_time(wide[0][1] + 0.01 * x_max)
-    assert f"stage {wide[0][0]}" not in list(dash.charts.marks["band_labels"].text)
+    assert all("solid:" not in legend.value for legend in dash.charts.legends.values())
 
 
 def test_default_scenario_log_at_the_end_has_every_stage(small):
     dash = Dashboard(debounce_s=0)  # the dashboard's default scenario, ending in stage 1
     run = dash.run
-    assert dash.scrubber.value == dash.scrubber.max
+    dash.set_time(float("inf"))
     log = dash.events.value
     stage_lines = re.findall(r"stage (\d):", log)
     assert [int(s) for s in stage_lines] == [s for s, _, _ in run.stages]
@@ -174,8 +145,25 @@ def test_scenario_menu_shows_its_placeholder_and_loads(small):
 def test_knob_labels_and_tracks_have_room(small):
     dash = Dashboard(small, debounce_s=0)
     assert _px(DESCRIPTION_WIDTH) >= 220
-    assert _px(CONTROL_WIDTH) - _px(DESCRIPTION_WIDTH) >= 200  # the track and its readout
-    slider = dash.controls["accept_threshold_percent"]
-    assert slider.style.description_width == DESCRIPTION_WIDTH
-    assert slider.layout.width == CONTROL_WIDTH
+    assert _px(CONTROL_WIDTH) - _px(DESCRIPTION_WIDTH) >= 180  # the track
+    knob = dash.controls["accept_threshold_percent"]
+    assert knob.slider.style.description_width == DESCRIPTION_WIDTH
+    assert knob.slider.layout.width == CONTROL_WIDTH
     assert dash.controls["shrink_start_percent"].slider.layout.width == CONTROL_WIDTH
+
+
+def test_one_title_and_the_scale_on_top(small):
+    dash = Dashboard(debounce_s=0)
+    titles = [c for c in dash.children if "<h3" in str(getattr(c, "value", ""))]
+    titles += [
+        x
+        for c in dash.children
+        for x in getattr(c, "children", ())
+        if "<h3" in str(getattr(x, "value", ""))
+    ]
+    assert len(titles) == 1
+    assert "1/4 scale: 256 MiB VM, 512 MiB allocated" in dash.scale_line.value
+    assert "queue depth 32" in dash.scale_line.value  # in the explanation (its tooltip)
+    other = Dashboard(small, debounce_s=0)
+    assert "scale" not in other.scale_line.value.split("title=")[0]
+    assert "128 MiB VM, 192 MiB allocated" in other.scale_line.value

@@ -17,15 +17,36 @@ def test_view_is_float32_within_the_point_budget_and_in_units(run):
     s = run.series
     assert v["pool_mib"].max() == pytest.approx(s["pool_pages"].max() / 256, rel=1e-6)
     assert v["sys_s"][-1] == pytest.approx(s["sys_s"][-1], rel=1e-6)
-    # requests per second x duration = requests
+    # requests per second x duration = requests (the 80 ms average moves a few at the ends)
     dt = float(s["t_s"][1] - s["t_s"][0])
     n = len(s["t_s"])
     k = -(-n // 250)
     steps = np.full(len(v["x"]) // 2, k)
     steps[-1] = n - k * (len(steps) - 1)  # the last bucket may be short
     assert (v["writeback_iops"][0::2] * steps * dt).sum() == pytest.approx(
-        s["writeback_ops"].sum(), rel=1e-4
+        s["writeback_ops"].sum(), rel=2e-3
     )
+
+
+def test_rates_are_smoothed_over_80_ms(run):
+    s = run.series
+    raw = run_view(run, max_points=len(s["t_s"]) * 2)  # one step per bucket
+    dt = float(s["t_s"][1] - s["t_s"][0])
+    per_step = s["swapout_ops"] / dt
+    assert raw["swapout_iops"][0::2].std() < per_step.std()  # the 1-step noise is gone
+    w = round(0.08 / dt)
+    i = len(per_step) // 2
+    assert raw["swapout_iops"][2 * i] == pytest.approx(
+        per_step[i - w // 2 : i - w // 2 + w].mean(), rel=1e-4
+    )
+
+
+def test_a_window_view_covers_the_window_only(run):
+    t = run.series["t_s"]
+    t0, t1 = float(t[len(t) // 3]), float(t[len(t) // 2])
+    v = run_view(run, t0=t0, t1=t1)
+    assert v["x"][0] <= t0 and v["x"][-1] >= t1
+    assert v["x"][0] >= t0 - 3 * (t[1] - t[0]) and v["x"][-1] <= t1 + 3 * (t[1] - t[0])
 
 
 def test_counters_at_the_end_are_the_runs_counters(run):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 
 from ..model.config import Config
 from ..model.kernels import KERNELS
 from ..model.results import COUNTERS
 from ..model.simulation import simulate
+from ..model.story import Story
 from .settings import parse_setting
 
 
@@ -26,16 +28,36 @@ def run(args: argparse.Namespace) -> int:
         settings["kernel"] = args.kernel
     config = Config(**settings)
     result = simulate(config)
+    story = Story(result)
+    told = [
+        {"stage": s, "start_s": t0, "end_s": t1, "title": story.title(i), "text": story.text(i)}
+        for i, (s, t0, t1) in enumerate(result.stages)
+    ]
     if args.json:
         print(
-            json.dumps({**result.summary(), "stages": result.stages, "events": result.event_log()})
+            json.dumps(
+                {
+                    **result.summary(),
+                    "stages": result.stages,
+                    "cut": result.cut,
+                    "intro": story.intro(),
+                    "story": told,
+                    "events": result.event_log(),
+                }
+            )
         )
         return 0
     print(f"{config!r}")
     print(f"elapsed {result.elapsed_s:.2f} s, user {result.user_s:.3f} s, sys {result.sys_s:.3f} s")
+    if result.cut:
+        print(f"cut here: max_time_s ({config.max_time_s:g} s) ended the run early")
+    print(story.intro())
     print("stages:")
-    for stage, t0, t1 in result.stages:
-        print(f"  {stage}: {t0:7.2f} s .. {t1:7.2f} s")
+    for item in told:
+        print(
+            f"  {item['stage']}: {item['start_s']:7.2f} s .. {item['end_s']:7.2f} s  {item['title']}"
+        )
+        print(textwrap.fill(item["text"], 96, initial_indent=" " * 6, subsequent_indent=" " * 6))
     print("counters:")
     for name in COUNTERS:
         print(f"  {name:<22} {result.counters[name]}")

@@ -10,6 +10,7 @@ comes from.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
@@ -239,8 +240,46 @@ class Config(HasTraits):
     # ------------------------------------------------------------------ metadata
     @classmethod
     def knobs(cls) -> dict[str, Any]:
-        """Name -> trait, for every knob, in declaration order."""
-        return {name: t for name, t in cls.class_traits().items() if "group" in t.metadata}
+        """Name -> trait, for every knob, in declaration order (the story's order: kernel,
+        max_pool_percent, accept_threshold_percent, ...; class_traits() sorts by name)."""
+        traits = cls.class_traits()
+        return {name: traits[name] for name in cls._KNOBS}
+
+    @classmethod
+    def parse(cls, name: str, text: str) -> Any:
+        """A knob's value from typed text, strictly: "3.7" is no whole number, "1e3" none
+        either, "abc" no number; the value must also be in range. Raises TraitError with the
+        one-line message."""
+        trait = cls.knobs()[name]
+        raw = str(text).strip()
+        if raw.lower() in ("none", "auto", "") and trait.allow_none:
+            return None
+        try:
+            if isinstance(trait, Bool):
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError
+                value: Any = raw.lower() == "true"
+            elif isinstance(trait, Int):
+                if not re.fullmatch(r"[+-]?\d+", raw):
+                    raise ValueError
+                value = int(raw)
+            elif isinstance(trait, Float):
+                value = float(raw)
+                if not math.isfinite(value):
+                    raise ValueError
+            else:
+                value = raw
+                if value not in trait.values:
+                    raise ValueError
+        except ValueError:
+            allowed = cls.allowed(name)
+            if isinstance(trait, Int):
+                allowed = allowed.replace("a number", "a whole number")
+            raise TraitError(f"{name} = {raw!r} is not allowed: must be {allowed}") from None
+        m = trait.metadata
+        if "min" in m and not (m["min"] <= value <= m["max"]):
+            raise TraitError(f"{name} = {value!r} is not allowed: must be {cls.allowed(name)}")
+        return value
 
     @classmethod
     def allowed(cls, name: str) -> str:
@@ -376,6 +415,27 @@ class Config(HasTraits):
             return self.shrink_start_percent
         return min(100, self.accept_threshold_percent + 1)
 
+    def ignored(self) -> dict[str, str]:
+        """The knobs this configuration's kernel does not read, each with the reason."""
+        preset = self.preset
+        if not preset.enabled:
+            why = f"zswap is off under kernel preset {self.kernel}: no pool, no shrinker"
+            return {
+                n: why
+                for n, t in self.knobs().items()
+                if t.metadata["group"] in ("zswap", "patches") and n != "kernel"
+            }
+        out = {}
+        if not self.patch(3):
+            out["shrink_start_percent"] = (
+                "patch 3 is off: shrink_worker is queued only when the pool is full"
+            )
+        if not self.patch(6):
+            out["shrinker_delay_ms"] = "patch 6 is off: writeback does not wait after a rejection"
+        if len(preset.allocators) == 1:
+            out["allocator"] = f"kernel {preset.name} has only {preset.allocators[0]}"
+        return out
+
     # ------------------------------------------------------------------ copies
     def to_dict(self, only_changed: bool = False) -> dict[str, Any]:
         out = {n: getattr(self, n) for n in self.knobs()}
@@ -384,14 +444,38 @@ class Config(HasTraits):
             out = {n: x for n, x in out.items() if x != getattr(default, n)}
         return out
 
+    SCALED = (
+        "ram_mib",
+        "kernel_reserved_mib",
+        "baseline_used_mib",
+        "alloc_mib",
+        "reaccess_mib",
+        "swap_iops",
+        "swap_bandwidth_mib_s",
+        "swap_queue_depth",
+    )
+
     def scaled(self, factor: float) -> Config:
-        """The same story at another size: memory sizes and the swap device's limits times
-        `factor`, the time step divided by it, so that each step sees the same numbers of pages
-        and requests and the timeline stays about the same."""
-        sizes = ("ram_mib", "kernel_reserved_mib", "baseline_used_mib", "alloc_mib", "reaccess_mib")
-        rates = ("swap_iops", "swap_bandwidth_mib_s")
-        changes = {n: int(getattr(self, n) * factor) for n in sizes + rates}
+        """The same story at another size: memory sizes, the swap device's limits and its
+        queue depth (nr_requests) times `factor`, the time step divided by it, so that each step
+        sees the same numbers of pages and requests and the timeline, the request latency and
+        the five stages stay about those of the full scale."""
+        changes = {n: max(int(getattr(self, n) * factor), 0) for n in self.SCALED}
+        changes["swap_queue_depth"] = max(changes["swap_queue_depth"], 1)
         return self.replace(step_ms=self.step_ms / factor, **changes)
+
+    def scale_of(self, reference: Config | None = None) -> float | None:
+        """The factor f with self == reference.scaled(f) for reference's scaled knobs and self's
+        other knobs (reference: `Config()`, the cover letter's machine), or None."""
+        ref = Config() if reference is None else reference
+        f = self.ram_mib / ref.ram_mib
+        if f <= 0:
+            return None
+        base = self.replace(step_ms=ref.step_ms, **{n: getattr(ref, n) for n in self.SCALED})
+        try:
+            return f if base.scaled(f) == self else None
+        except TraitError:
+            return None
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some knobs changed."""

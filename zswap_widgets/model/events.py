@@ -1,8 +1,7 @@
-"""The narrated event log of a run: stage changes and the first of each notable event."""
+"""The model's events while a run goes: the first of each notable event (story.py adds the
+stage changes and the measured pauses to make the narrated log)."""
 
 from __future__ import annotations
-
-from .results import STAGES
 
 
 class EventLog:
@@ -31,8 +30,3 @@ class EventLog:
             self.add(self._clock.t, text + (f" (#{n})" if n > 1 else ""))
         elif n == limit + 1:
             self.add(self._clock.t, text + " again; further repeats not logged")
-
-    def narrate(self, stages: list[tuple[int, float, float]]) -> list[tuple[float, str]]:
-        """The events merged with one line per stage change, in time order."""
-        lines = [(start, f"stage {s}: {STAGES[s]}") for s, start, _ in stages]
-        return sorted(self.items + lines, key=lambda e: e[0])

@@ -61,13 +61,13 @@ SERIES = (
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")
 IDLE, QUEUED, RUNNING, SLEEPING, GAVE_UP = range(5)
 
+# One title per stage, true under every kernel; story.py says what each kernel does in it.
 STAGES = {
-    1: "pool below the accept threshold, no zswap activity",
+    1: "pool below the accept threshold",
     2: "stores absorbed by zswap with no IO",
-    3: "past the shrink-start threshold, writeback in the background while still accepting",
-    4: "pool at its max, rejecting stores to disk (patch 6 pauses the shrinker meanwhile)",
-    5: "allocation stopped; writeback takes the pool down to the accept threshold "
-    "(after the delay, with patch 6)",
+    3: "past the shrink-start threshold: writeback while stores are still accepted",
+    4: "pool at its max: stores rejected to the swap device",
+    5: "allocation stopped, pool above the accept threshold: the drain",
 }
 
 
@@ -83,6 +83,9 @@ class Run:
     series: dict[str, np.ndarray]
     stages: list[tuple[int, float, float]] = field(default_factory=list)
     events: list[tuple[float, str]] = field(default_factory=list)
+    cut: bool = False  # max_time_s ended the run before the workload and the drain were done
+    alloc_end_s: float | None = None  # when the allocation finished (None: it did not)
+    drain_end_s: float | None = None  # when the idle tail's drain was done (None: it was not)
 
     def stage_at(self, t_s: float) -> int:
         """The stage in force at time t_s."""
@@ -120,24 +123,33 @@ class Run:
 def stage_segments(
     t_s: np.ndarray, stage: np.ndarray, min_s: float = 0.05
 ) -> list[tuple[int, float, float]]:
-    """Run-length segments of the per-step stage, absorbing flickers shorter than min_s."""
+    """Run-length segments of the per-step stage (start, end in s).
+
+    Every stage the run visits keeps a segment, however short. Only flicker is absorbed: a
+    segment shorter than min_s between two segments of one stage (A, x, A), when stage x has
+    another segment in the run, becomes part of A.
+    """
     if len(stage) == 0:
         return []
     cuts = np.flatnonzero(np.diff(stage)) + 1
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(stage)]))
     dt = t_s[1] - t_s[0] if len(t_s) > 1 else 0.001
-    segs: list[list[float]] = []
-    for a, b in zip(starts, ends, strict=True):
-        s, t0, t1 = int(stage[a]), float(t_s[a]), float(t_s[b - 1] + dt)
-        if segs and (t1 - t0 < min_s or segs[-1][0] == s):
-            segs[-1][2] = t1
-        else:
-            segs.append([s, t0, t1])
-    merged: list[tuple[int, float, float]] = []
-    for s, t0, t1 in segs:
-        if merged and merged[-1][0] == s:
-            merged[-1] = (s, merged[-1][1], t1)
-        else:
-            merged.append((int(s), t0, t1))
-    return merged
+    segs = [
+        [int(stage[a]), float(t_s[a]), float(t_s[b - 1] + dt)]
+        for a, b in zip(starts, ends, strict=True)
+    ]
+    while True:
+        flicker = [
+            i
+            for i in range(1, len(segs) - 1)
+            if segs[i][2] - segs[i][1] < min_s
+            and segs[i - 1][0] == segs[i + 1][0]
+            and sum(seg[0] == segs[i][0] for seg in segs) > 1
+        ]
+        if not flicker:
+            break
+        i = min(flicker, key=lambda j: segs[j][2] - segs[j][1])
+        segs[i - 1 : i + 2] = [[segs[i - 1][0], segs[i - 1][1], segs[i + 1][2]]]
+    # Boundaries to the nanosecond: the clock is a float sum (0.12800000000000009 is 0.128).
+    return [(s, round(t0, 9), round(t1, 9)) for s, t0, t1 in segs]

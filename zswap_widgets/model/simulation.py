@@ -54,6 +54,7 @@ from .states import (
     SWAP,
     ZSPAGE_SLACK,
 )
+from .story import narrate
 from .workload import SAMPLE_PAGES, sample_lengths
 from .zswap import ZswapPaths
 
@@ -170,7 +171,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.phase = ALLOC
         self.next_page = 0  # next page to touch (allocation or re-access)
         self.alloc_end = None
-        self.idle_end = None
+        self.idle_end = None  # the idle tail lasts at least until then, and until the drain ends
+        self.drain_end = None
+        self.cut = False  # max_time_s ended the run early
         self.read_wait = 0  # pages of the read the process waits for
         self.alloc_carry = 0.0  # fraction of a page of allocation budget carried over
 
@@ -268,7 +271,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
 
     def _quiet_steps(self, n: int) -> int:
         """How many of the next n steps are certain to change nothing but the clock: idle
-        process, empty device, kswapd asleep and the shrinker idle or sleeping for the delay."""
+        process, empty device, kswapd asleep and the shrinker idle or sleeping for the delay
+        (the idle tail ends at idle_end at the earliest, when the drain is done)."""
         if self.phase != IDLE_TAIL or self.kswapd_awake or self.device.busy:
             return 0
         if self.shrinker == SLEEPING:
@@ -277,7 +281,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             until = self.idle_end
         else:
             return 0
-        until = min(until, self.idle_end, self.config.max_time_s)
+        if self.t < self.idle_end:
+            until = min(until, self.idle_end)
+        until = min(until, self.config.max_time_s)
         return max(min(int((until - self.t) / self.dt) - 1, n), 0)
 
     def _skip(self, k: int) -> None:
@@ -296,8 +302,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._rows[i : i + k, 0] = self.t + self.dt * np.arange(k)
         self.t += self.dt * k
         self.steps += k
-        if self.t >= self.config.max_time_s - 1e-9:
-            self.phase = DONE
+        self._check_max_time()
 
     def _step(self) -> None:
         m = self.machine
@@ -375,8 +380,14 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._record()
         self.t += self.dt
         self.steps += 1
-        if self.t >= self._max_time - 1e-9:
+        self._check_max_time()
+
+    def _check_max_time(self) -> None:
+        """max_time_s ends the run; `cut` records that it ended before the workload (and the
+        drain after it) did."""
+        if self.t >= self._max_time - 1e-9 and self.phase != DONE:
             self.phase = DONE
+            self.cut = True
 
     def _on_cpu(self, who: int, budget: float, work: Callable[[float], float]) -> float:
         """Run one thread's work for a step's CPU budget. Work is done in whole units (a
@@ -398,7 +409,13 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self.phase = IDLE_TAIL
             self.idle_end = self.alloc_end + c.idle_s
             self.events.add(self.alloc_end, f"allocation finished ({c.alloc_mib} MiB written)")
-        if self.phase == IDLE_TAIL and self.t + self.dt >= self.idle_end - 1e-9:
+        if (
+            self.phase == IDLE_TAIL
+            and self.t + self.dt >= self.idle_end - 1e-9
+            and self._drain_done()
+        ):
+            if self.drain_end is None:
+                self.drain_end = self.t + self.dt
             if self.n_reaccess:
                 self.phase = REACCESS
                 self.next_page = 0
@@ -407,6 +424,18 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self.phase = DONE
         if self.phase == REACCESS and self.next_page >= self.n_reaccess and not self.read_wait:
             self.phase = DONE
+
+    def _drain_done(self) -> bool:
+        """Whether the idle tail may end: the pool is down to the accept threshold, or the
+        shrinker stopped for good (idle or given up, and with no stores nothing queues it again),
+        and the device has finished its writes."""
+        if self.device.busy:
+            return False
+        return (
+            not self.enabled
+            or self.pool.total_pages <= self.accept_pages
+            or self.shrinker in (IDLE, GAVE_UP)
+        )
 
     # ------------------------------------------------------------------ recording
     def _current_stage(self) -> int:
@@ -516,7 +545,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
         stage = series["stage"].astype(np.int64)
         stages = [seg for seg in _segments(series["t_s"], stage) if seg[0] > 0]
-        return Run(
+        run = Run(
             config=self.config,
             elapsed_s=end,
             user_s=float(series["user_s"][i_end]) if n else 0.0,
@@ -524,8 +553,12 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             counters=self.counters(),
             series=series,
             stages=stages,
-            events=self.events.narrate(stages),
+            cut=self.cut,
+            alloc_end_s=self.alloc_end,
+            drain_end_s=self.drain_end,
         )
+        run.events = narrate(run, self.events.items)
+        return run
 
 
 def simulate(config: Config | None = None, progress: Callable[[float], None] | None = None) -> Run:

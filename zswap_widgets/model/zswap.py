@@ -127,7 +127,8 @@ class ZswapPaths:
         if not self.hysteresis and self.pool.total_pages >= self.shrink_start_pages:
             self.events.once(
                 "shrink_start",
-                "pool reached the shrink-start threshold; background writeback starts",
+                "pool reached the shrink-start threshold (patch 3): shrink_worker queued, "
+                "stores still accepted",
             )
             self.queue_shrink()
         return stored

@@ -22,6 +22,26 @@ APP_NOTEBOOK = "app.ipynb"
 FIRST_NOTEBOOK = "01-what-zswap-is.ipynb"
 DEFAULT_DIR = Path("~/zswap-tutorial")
 HOST = "127.0.0.1"
+# The app's Voila template (jupyter/voila/templates/zswap, found through JUPYTER_PATH): Voila's
+# lab template without its Font Awesome stylesheets from a CDN (Voila bundles Font Awesome; offline
+# the links only log errors), and no JupyterLab-only extensions loaded into the page (Notebook 7's,
+# Voila's own preview button, nbgrader's), whose code the page does not use.
+VOILA_TEMPLATE = "zswap"
+VOILA_EXTENSION_DENYLIST = (
+    "@jupyter-notebook/lab-extension",
+    "@voila-dashboards/jupyterlab-preview",
+    "@jupyter/nbgrader",
+)
+JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter"
+
+
+def voila_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a Voila server needs to find the app's template."""
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p
+    )
+    return env
 
 
 def notebooks_source() -> Path:
@@ -66,7 +86,13 @@ def server_command(
         raise ValueError(f"unknown app {app!r}; choose one of {', '.join(APPS)}")
     cmd = [python or sys.executable, "-m", APPS[app]]
     if app == "voila":
-        cmd += [str(directory / APP_NOTEBOOK), f"--Voila.ip={HOST}"]
+        denied = ",".join(f'"{name}"' for name in VOILA_EXTENSION_DENYLIST)
+        cmd += [
+            str(directory / APP_NOTEBOOK),
+            f"--Voila.ip={HOST}",
+            f"--template={VOILA_TEMPLATE}",
+            f"--VoilaConfiguration.extension_denylist=[{denied}]",
+        ]
     else:
         cmd += [f"--ServerApp.root_dir={directory}", f"--ServerApp.ip={HOST}"]
     if port is not None:
@@ -112,8 +138,9 @@ def launch(
         print("  delete a file there to get the original back on the next launch")
     cmd = server_command(app, target, port=port, open_browser=open_browser)
     print("starting: " + " ".join(cmd), flush=True)
+    env = voila_env() if app == "voila" else dict(os.environ)
     if os.name == "posix":
         os.chdir(target)
-        os.execv(cmd[0], cmd)
+        os.execve(cmd[0], cmd, env)
         return 0  # not reached: the server replaced this process
-    return subprocess.call(cmd, cwd=target)  # pragma: no cover - Windows
+    return subprocess.call(cmd, cwd=target, env=env)  # pragma: no cover - Windows

@@ -1,11 +1,15 @@
 """The bqplot figures of the dashboard, built once and updated in place.
 
 `Charts` owns every Figure, mark and scale. `Charts.show()` puts a run (and in compare mode a
-second run, B) on them, `Charts.cut()` reveals the run up to a time (playback and scrubbing).
-Every time-series mark has a twin for run B (dashed; the thresholds dotted), hidden outside
-compare mode. Legends are HTML below each figure, so they never cover data. Every update of a
-figure goes through `hold_sync()`, so one message per mark reaches the browser. Scales are fixed
-from the configuration (and rounded up with `nice_ceil`) so axes do not jump.
+second run, drawn dashed) on them, with the previously shown run as a faint ghost on the pool
+chart; `Charts.cut()` reveals the runs up to a time (playback and scrubbing);
+`Charts.set_window()` zooms every time chart to a span of time (a stage) and back.
+
+Axes stay where they are while knobs change, so a change shows as movement: a new run only
+widens an axis it would not fit in, and `fit()` rescales to the runs shown. The thresholds span
+the whole time axis and are labelled on the chart with their value and meaning. Legends are HTML
+below each figure, so they never cover data. Every update of a figure goes through
+`hold_sync()`, so one message per mark reaches the browser.
 """
 
 from __future__ import annotations
@@ -19,42 +23,48 @@ import numpy as np
 from bqplot import Axis, Bars, Figure, Label, Lines
 from bqscales import LinearScale, OrdinalScale
 
+from ..model.allocators import ZBUD_MAX_ALLOC
+from ..model.packing import SHARE_LIMIT, compressed_sizes, explain
 from ..model.results import SHRINKER_STATES, Run
-from .view import (
-    IO_SERIES,
-    MEMORY_SERIES,
-    bar_rows,
-    labelled_bands,
-    nice_ceil,
-    run_view,
+from .palette import (
+    BAR_COLORS,
+    CPU_COLORS,
+    ELAPSED_COLOR,
+    GHOST_COLOR,
+    IO_COLORS,
+    LATENCY_COLOR,
+    MEMORY_COLORS,
+    NEUTRAL,
+    OFF_COLOR,
+    PUBLISHED_COLOR,
+    STAGE_COLORS,
+    STALL_COLOR,
+    THRESHOLD_STYLE,
 )
+from .view import IO_SERIES, MEMORY_SERIES, bar_rows, nice_ceil, run_view
 
-STAGE_COLORS = {1: "#2e7d32", 2: "#1565c0", 3: "#ef6c00", 4: "#c62828", 5: "#6a1b9a"}
-MEMORY_COLORS = ["#1565c0", "#ef6c00", "#2e7d32", "#8e24aa", "#616161"]
 MEMORY_LABELS = ["process resident", "zswap pool", "free", "swap cache", "swapped out"]
-IO_COLORS = ["#c62828", "#ef6c00", "#1565c0"]
 IO_LABELS = ["reclaim swap-out", "shrinker writeback", "swap-in"]
-THRESHOLD_COLORS = ["#c62828", "#ef6c00", "#2e7d32"]
-THRESHOLD_LABELS = ["max_pool", "shrink start", "accept threshold"]
-CPU_COLORS = ["#1565c0", "#ef6c00"]
-ELAPSED_COLOR = "#2e7d32"
-BAR_COLORS = {"this run": "#1565c0", "A": "#1565c0", "B": "#6d4c41", "off": "#9e9e9e"}
-PUBLISHED_COLOR = "#ffb74d"
-FIG_HEIGHT = "260px"
+FIG_HEIGHT = "250px"
+POOL_HEIGHT = "300px"
 _EMPTY = np.zeros(0, dtype=np.float32)
-# Room for the tick numbers and, beyond them, the axis titles (Y_LABEL_OFFSET from the axis).
-_MARGIN = {"top": 30, "bottom": 45, "left": 80, "right": 25}
-_MARGIN_RIGHT_AXIS = {**_MARGIN, "right": 80}
-Y_LABEL_OFFSET = "50px"
-X_LABEL_OFFSET = "32px"
+# Room for the title above the plot, the tick numbers and, beyond them, the axis labels.
+_MARGIN = {"top": 38, "bottom": 48, "left": 78, "right": 24}
+_MARGIN_RIGHT_AXIS = {**_MARGIN, "right": 78}
+Y_LABEL_OFFSET = "54px"
+X_LABEL_OFFSET = "34px"
+X_HEADROOM = 1.15  # the time axis leaves room for a somewhat longer run
+Y_HEADROOM = 1.1
+BAND_OPACITY = 0.22
+# Two threshold lines closer than this share of the pool axis get one label.
+OVERLAP_SHARE = 0.07
 
 MEM_KEYS = tuple(k.replace("_pages", "_mib") for k in MEMORY_SERIES)
 IO_KEYS = tuple(k.replace("_ops", "_iops") for k in IO_SERIES)
 # time-series mark -> the run_view keys it draws (one key: a 1-D y; several: one row each).
-# Each has a twin "<name>_b" for run B in compare mode.
+# Each has a twin "<name>_b" for the second run in compare mode.
 MARK_KEYS: dict[str, tuple[str, ...]] = {
     "pool": ("pool_mib",),
-    "thresholds": ("max_mib", "shrink_start_mib", "accept_mib"),
     "memory": MEM_KEYS,
     "io": IO_KEYS,
     "queue": ("queue_depth",),
@@ -63,26 +73,27 @@ MARK_KEYS: dict[str, tuple[str, ...]] = {
     "cpu": ("user_s", "sys_s"),
     "shrinker": ("shrinker_state",),
 }
-# What each legend shows: (label, color, kind) with kind "line", "dashed" or "area".
+THRESHOLD_KEYS = {"max": "max_mib", "shrink start": "shrink_start_mib", "accept": "accept_mib"}
+# What each legend shows: (label, color, kind) with kind "line", "dashed", "area" or "band".
 LEGENDS: dict[str, list[tuple[str, str, str]]] = {
     "pool": [
         ("pool", "black", "line"),
-        *((lab, c, "dashed") for lab, c in zip(THRESHOLD_LABELS, THRESHOLD_COLORS, strict=True)),
+        *((f"{name} threshold", c, style) for name, (c, style) in THRESHOLD_STYLE.items()),
         *((f"stage {s}", c, "band") for s, c in STAGE_COLORS.items()),
     ],
     "memory": [(lab, c, "line") for lab, c in zip(MEMORY_LABELS, MEMORY_COLORS, strict=True)],
     "io": [(lab, c, "line") for lab, c in zip(IO_LABELS, IO_COLORS, strict=True)],
     "queue": [
-        ("queue depth (left axis)", "#37474f", "line"),
-        ("latency of the last completed requests (right axis)", "#d81b60", "line"),
+        ("queue depth (left axis)", NEUTRAL, "line"),
+        ("latency of the last completed requests (right axis)", LATENCY_COLOR, "line"),
     ],
     "process": [
-        ("stalled (left axis)", "#c62828", "area"),
+        ("stalled (left axis)", STALL_COLOR, "area"),
         ("user CPU (right axis)", CPU_COLORS[0], "line"),
         ("sys CPU (right axis)", CPU_COLORS[1], "line"),
         ("end of the allocation (elapsed)", ELAPSED_COLOR, "line"),
     ],
-    "shrinker": [("shrink_worker state", "#37474f", "line")],
+    "shrinker": [("shrink_worker state", NEUTRAL, "line")],
 }
 
 
@@ -101,10 +112,10 @@ def _figure(title: str, marks: list, axes: list, height: str = FIG_HEIGHT, **kw:
 
 def _swatch(color: str, kind: str) -> str:
     if kind in ("area", "band"):
-        opacity = 0.35 if kind == "area" else 0.25
+        opacity = 0.35 if kind == "area" else 0.5
         fill = f"background:{color};opacity:{opacity};height:10px"
         return f"<span style='display:inline-block;width:16px;{fill};vertical-align:middle'></span>"
-    style = "dashed" if kind == "dashed" else "solid"
+    style = {"dashed": "dashed", "dotted": "dotted", "dash_dotted": "dashed"}.get(kind, "solid")
     return (
         f"<span style='display:inline-block;width:22px;border-top:2px {style} {color};"
         "vertical-align:middle'></span>"
@@ -118,25 +129,44 @@ def legend_html(entries: list[tuple[str, str, str]], note: str = "") -> str:
         f"{html.escape(label)}</span>"
         for label, color, kind in entries
     )
-    extra = f"<div style='color:#555'>{note}</div>" if note else ""
+    extra = f"<div style='color:#444'>{note}</div>" if note else ""
     return f"<div style='font-size:0.85em;line-height:1.5;padding:0 8px'>{items}{extra}</div>"
 
 
-def compare_note(a: Run, b: Run) -> str:
+def compare_note(name_a: str, name_b: str) -> str:
     """The legend line of compare mode: which run is solid and which dashed."""
-    return (
-        f"<b>solid: A = {html.escape(a.config.kernel)}</b> · "
-        f"<b>dashed: B = {html.escape(b.config.kernel)}</b>"
-    )
+    return f"<b>solid: {html.escape(name_a)}</b> · <b>dashed: {html.escape(name_b)}</b>"
 
 
-# Said in compare mode below the pool chart, after `compare_note`.
-POOL_COMPARE_NOTE = " · thresholds: A dashed, B dotted · stage bands: run A"
+def threshold_labels(config: Any, values: dict[str, float]) -> list[tuple[float, str]]:
+    """(y, text) for the threshold lines, one label per group of lines that would overlap."""
+    y_of = {name: v for name, v in values.items() if v is not None}
+    span = max(y_of.values(), default=1.0)
+    meaning = {
+        "max": f"= {config.max_pool_percent} % of RAM",
+        "shrink start": f"= {config.effective_shrink_start_percent} % of max",
+        "accept": f"= {config.accept_threshold_percent} % of max",
+    }
+    groups: list[list[str]] = []
+    for name in sorted(y_of, key=y_of.get, reverse=True):
+        if groups and abs(y_of[groups[-1][-1]] - y_of[name]) < OVERLAP_SHARE * span:
+            groups[-1].append(name)
+        else:
+            groups.append([name])
+    out = []
+    for group in groups:
+        parts = [f"{name} {y_of[name]:.1f} MiB {meaning[name]}" for name in group]
+        text = " and ".join(parts)
+        if len(group) > 1:
+            text += ": the lines overlap"
+        out.append((max(y_of[n] for n in group), text))
+    return out
 
 
 class Charts:
-    """All figures (pool, memory, io, queue, process, shrinker and three benchmark bar charts),
-    with their legends: `panels[name]` is a figure with its legend below it."""
+    """All figures (pool, memory, io, queue, process, shrinker, the allocator's page sizes and
+    three benchmark bar charts), with their legends: `panels[name]` is a figure with its
+    legend below it."""
 
     TIME_FIGURES = ("pool", "memory", "io", "queue", "process", "shrinker")
 
@@ -148,14 +178,17 @@ class Charts:
         self.cursors: dict[str, Lines] = {}
         self.legends: dict[str, w.HTML] = {}
         self._labels: dict[str, list[str]] = {}
-        self._views: tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None] = ({}, None)
-        self._stages: list[tuple[int, float, float]] = []
+        self._runs: tuple[Run | None, Run | None, Run | None] = (None, None, None)
+        self._views: tuple[dict | None, dict | None, dict | None] = (None, None, None)
+        self.window: tuple[float, float] | None = None  # None: the whole run
+        self._fitted = False
         self._t_cut = np.inf
         self._build_pool()
         self._build_memory_and_io()
         self._build_process()
         self._build_shrinker()
         self._build_bars()
+        self._build_allocator()
         for name in self.TIME_FIGURES:
             self.legends[name] = w.HTML(legend_html(LEGENDS[name]))
         self.panels: dict[str, w.Widget] = {
@@ -171,6 +204,12 @@ class Charts:
                 self.bar_caption,
             ]
         )
+        self.allocator_text = w.HTML("")
+        self.allocator_text.layout.flex = "1 1 300px"
+        self.panels["allocator"] = w.HBox(
+            [self.figures["allocator"], self.allocator_text],
+            layout=w.Layout(flex_flow="row wrap", width="100%", align_items="center"),
+        )
 
     # ------------------------------------------------------------------ building
     def _xaxis(self) -> Axis:
@@ -179,12 +218,13 @@ class Charts:
     @staticmethod
     def _yaxis(scale: LinearScale, label: str, side: str = "left", **kw: Any) -> Axis:
         kw.setdefault("label_offset", Y_LABEL_OFFSET)
+        kw.setdefault("tick_format", "~s")
         return Axis(scale=scale, label=label, side=side, grid_lines="none", **kw)
 
     def _pair(
         self, name: str, scale: LinearScale, colors: list[str], labels: list[str], **kw: Any
     ) -> list[Lines]:
-        """Mark `name` (run A) and its twin `name_b` (run B: dashed, no fill, hidden)."""
+        """Mark `name` (the first run) and its twin `name_b` (the second: dashed, no fill)."""
         n = len(MARK_KEYS[name])
         kw.setdefault("stroke_width", 1.5)
 
@@ -197,17 +237,22 @@ class Charts:
                 **{**kw, **extra},
             )
 
-        twin_style = "dotted" if kw.get("line_style") == "dashed" else "dashed"
         a = lines(labels=labels)
-        b = lines(
-            labels=[f"{label} (B)" for label in labels],
-            line_style=twin_style,
-            fill="none",
-            visible=False,
-        )
+        b = lines(labels=labels, line_style="dashed", fill="none", visible=False)
         self.marks[name], self.marks[f"{name}_b"] = a, b
         self._labels[name] = labels
         return [a, b]
+
+    def _vline(self, name: str, scale: LinearScale, color: str, **kw: Any) -> Lines:
+        self.marks[name] = Lines(
+            x=_f32([0, 0]),
+            y=_f32([0, 1]),
+            scales={"x": self.sx, "y": scale},
+            colors=[color],
+            visible=False,
+            **kw,
+        )
+        return self.marks[name]
 
     def _cursor(self, name: str, scale: LinearScale) -> Lines:
         self.cursors[name] = Lines(
@@ -222,7 +267,7 @@ class Charts:
         return self.cursors[name]
 
     def _build_pool(self) -> None:
-        """The pool against its thresholds, with the stages as bands."""
+        """The pool against its thresholds, with the stages as bands and the previous run."""
         sp = self.scales["pool"] = LinearScale(min=0.0, max=1.0)
         m = self.marks
         m["bands"] = Lines(
@@ -238,21 +283,70 @@ class Charts:
             text=[],
             scales={"x": self.sx, "y": sp},
             align="middle",
+            default_size=13,
+            font_weight="bold",
+        )
+        m["ghost"] = Lines(
+            x=_EMPTY,
+            y=_EMPTY,
+            scales={"x": self.sx, "y": sp},
+            colors=[GHOST_COLOR],
+            stroke_width=3,
+            opacities=[0.55],
+            labels=["previous run"],
+            visible=False,
+        )
+        thresholds = []
+        for name, (color, style) in THRESHOLD_STYLE.items():
+            mark = Lines(
+                x=_EMPTY,
+                y=_EMPTY,
+                scales={"x": self.sx, "y": sp},
+                colors=[color],
+                line_style=style,
+                stroke_width=2,
+                labels=[f"{name} threshold"],
+            )
+            m[f"th_{name}"] = mark
+            thresholds.append(mark)
+        m["th_labels"] = Label(
+            x=_EMPTY,
+            y=_EMPTY,
+            text=[],
+            scales={"x": self.sx, "y": sp},
+            align="start",
             default_size=12,
+            x_offset=6,
+            y_offset=-5,
+            colors=["#333333"],
+        )
+        cut_line = self._vline("cut", sp, "black", stroke_width=2)
+        m["cut_label"] = Label(
+            x=_f32([0]),
+            y=_f32([0]),
+            text=[""],
+            scales={"x": self.sx, "y": sp},
+            align="end",
+            x_offset=-4,
+            default_size=12,
+            colors=["black"],
+            visible=False,
         )
         self.figures["pool"] = _figure(
-            "zswap pool (MiB)",
+            "zswap pool (MiB) and its thresholds",
             [
                 m["bands"],
                 m["band_labels"],
-                *self._pair(
-                    "thresholds", sp, THRESHOLD_COLORS, THRESHOLD_LABELS, line_style="dashed"
-                ),
-                *self._pair("pool", sp, ["black"], ["pool"], stroke_width=2.0),
+                m["ghost"],
+                *thresholds,
+                m["th_labels"],
+                *self._pair("pool", sp, ["black"], ["pool"], stroke_width=2.5),
+                cut_line,
+                m["cut_label"],
                 self._cursor("pool", sp),
             ],
             [self._xaxis(), self._yaxis(sp, "MiB")],
-            height="300px",
+            height=POOL_HEIGHT,
         )
 
     def _build_memory_and_io(self) -> None:
@@ -264,17 +358,17 @@ class Charts:
         )
         si = self.scales["io"] = LinearScale(min=0.0, max=1.0)
         self.figures["io"] = _figure(
-            "swap device requests per second, by source",
+            "swap requests per second (80 ms mean)",
             [*self._pair("io", si, IO_COLORS, IO_LABELS), self._cursor("io", si)],
-            [self._xaxis(), self._yaxis(si, "requests/s", tick_format="~s")],
+            [self._xaxis(), self._yaxis(si, "requests/s")],
         )
         sq = self.scales["queue"] = LinearScale(min=0.0, max=1.0)
         sl = self.scales["latency"] = LinearScale(min=0.0, max=1.0)
         self.figures["queue"] = _figure(
-            "swap device queue depth and request latency",
+            "swap queue and request latency",
             [
-                *self._pair("queue", sq, ["#37474f"], ["queue depth"]),
-                *self._pair("latency", sl, ["#d81b60"], ["latency (ms)"]),
+                *self._pair("queue", sq, [NEUTRAL], ["queue depth"]),
+                *self._pair("latency", sl, [LATENCY_COLOR], ["latency (ms)"]),
                 self._cursor("queue", sq),
             ],
             [
@@ -291,15 +385,8 @@ class Charts:
         sc = self.scales["cpu"] = LinearScale(min=0.0, max=1.0)
         m = self.marks
         for name, style in (("elapsed", "solid"), ("elapsed_b", "dashed")):
-            m[name] = Lines(
-                x=_f32([0, 0]),
-                y=_f32([0, 100]),
-                scales={"x": self.sx, "y": ss},
-                colors=[ELAPSED_COLOR],
-                stroke_width=2,
-                line_style=style,
-                visible=False,
-            )
+            self._vline(name, ss, ELAPSED_COLOR, stroke_width=2, line_style=style)
+            m[name].y = _f32([0, 100])
         m["elapsed_label"] = Label(
             x=_f32([0]),
             y=_f32([92]),
@@ -311,12 +398,12 @@ class Charts:
             x_offset=4,
         )
         self.figures["process"] = _figure(
-            "the allocating process: stalls and cumulative CPU time",
+            "the process: stalls and CPU time",
             [
                 *self._pair(
                     "stall",
                     ss,
-                    ["#c62828"],
+                    [STALL_COLOR],
                     ["stalled (% of time)"],
                     fill="bottom",
                     fill_opacities=[0.3],
@@ -330,7 +417,7 @@ class Charts:
             [
                 self._xaxis(),
                 self._yaxis(ss, "stalled (% of time)"),
-                self._yaxis(sc, "cumulative CPU (s)", side="right"),
+                self._yaxis(sc, "cumulative CPU (s)", side="right", tick_format="~g"),
             ],
             fig_margin=dict(_MARGIN_RIGHT_AXIS),
         )
@@ -342,11 +429,12 @@ class Charts:
             "",
             tick_values=list(range(len(SHRINKER_STATES))),
             tick_labels={i: name for i, name in enumerate(SHRINKER_STATES)},
+            tick_format="",
         )
         self.figures["shrinker"] = _figure(
             "global shrinker (shrink_worker) state",
             [
-                *self._pair("shrinker", sk, ["#37474f"], ["shrinker"], interpolation="step-after"),
+                *self._pair("shrinker", sk, [NEUTRAL], ["shrinker"], interpolation="step-after"),
                 self._cursor("shrinker", sk),
             ],
             [self._xaxis(), states],
@@ -360,10 +448,10 @@ class Charts:
             bx = OrdinalScale()
             by = self.bar_scales[what] = LinearScale(min=0.0, max=1.0)
             self.marks[f"bars_{what}"] = Bars(
-                x=["this run"],
+                x=["run"],
                 y=_f32([0]),
                 scales={"x": bx, "y": by},
-                colors=[BAR_COLORS["this run"]],
+                colors=[BAR_COLORS[0]],
                 color_mode="group",  # one color per bar (1-D y: each bar is its own group)
                 label_display=True,
                 label_display_format=".3~f",
@@ -373,66 +461,245 @@ class Charts:
             fig = _figure(
                 f"{what} (s)",
                 [self.marks[f"bars_{what}"]],
-                [Axis(scale=bx), Axis(scale=by, side="left", grid_lines="none", tick_format="~g")],
-                height="240px",
-                fig_margin={"top": 30, "bottom": 30, "left": 50, "right": 10},
+                [
+                    Axis(scale=bx, tick_rotate=-20, tick_style={"font-size": "11px"}),
+                    Axis(scale=by, side="left", grid_lines="none", tick_format="~g"),
+                ],
+                height="250px",
+                fig_margin={"top": 34, "bottom": 56, "left": 50, "right": 10},
             )
             fig.layout.min_width = "220px"
             fig.layout.flex = "1 1 0"
             self.figures[f"bench_{what}"] = fig
 
+    def _build_allocator(self) -> None:
+        """Compressed page sizes against what zbud and z3fold can put on one page."""
+        bx = LinearScale(min=0.0, max=4096.0)
+        by = self.scales["sizes"] = LinearScale(min=0.0, max=100.0)
+        m = self.marks
+        m["sizes"] = Bars(
+            x=_EMPTY,
+            y=_EMPTY,
+            scales={"x": bx, "y": by},
+            colors=[NEUTRAL],
+            padding=0.0,
+            align="right",
+        )
+        limits = [(SHARE_LIMIT[3], "3 per page"), (SHARE_LIMIT[2], "2 per page")]
+        limits.append((ZBUD_MAX_ALLOC, "zbud max"))
+        xs = _f32([[x, x] for x, _ in limits])
+        m["size_limits"] = Lines(
+            x=xs,
+            y=_f32([[0, 100]] * len(limits)),
+            scales={"x": bx, "y": by},
+            colors=["#0072B2", "#D55E00", "#000000"],
+            line_style="dashed",
+            stroke_width=1.5,
+        )
+        m["size_labels"] = Label(
+            x=_f32([x for x, _ in limits]),
+            y=_f32([94, 82, 70]),
+            text=[
+                f"≤ {x} B: {what}" if x != ZBUD_MAX_ALLOC else f"{x} B: zbud max"
+                for x, what in limits
+            ],
+            scales={"x": bx, "y": by},
+            align="end",
+            x_offset=-4,
+            default_size=11,
+            colors=["#0072B2", "#D55E00", "#000000"],
+        )
+        fig = _figure(
+            "compressed sizes of the pages",
+            [m["sizes"], m["size_limits"], m["size_labels"]],
+            [
+                Axis(scale=bx, label="stored bytes", label_offset=X_LABEL_OFFSET, tick_format="~s"),
+                self._yaxis(by, "% of pages", tick_format="~g"),
+            ],
+            height="230px",
+        )
+        fig.layout.width = "460px"
+        fig.layout.flex = "0 1 460px"
+        self.figures["allocator"] = fig
+
     # ------------------------------------------------------------------ updates
     def show(
-        self, a: Run, b: Run | None = None, off: Run | None = None, t_cut: float = np.inf
+        self,
+        a: Run,
+        b: Run | None = None,
+        off: Run | None = None,
+        ghost: Run | None = None,
+        names: tuple[str, str] = ("this run", ""),
+        t_cut: float = np.inf,
     ) -> None:
-        """Put run a on every chart, and in compare mode run b (dashed) next to it.
+        """Put run a on every chart, in compare mode run b (dashed) next to it, and the ghost
+        (the previously shown run) faintly on the pool chart. `off` is a's knobs with zswap
+        off, for the benchmark bars; `names` name a and b on legends and bars.
 
-        The stage bands are a's. `off` is a's knobs with kernel="off", for the benchmark bars.
-        """
-        cfg = a.config
-        va = run_view(a)
-        vb = run_view(b) if b is not None else None
-        self._views = (va, vb)
-        self._stages = list(a.stages)
-        views = [v for v in (va, vb) if v is not None]
-        t_end = max(float(v["x"][-1]) if len(v["x"]) else 0.0 for v in views)
+        The axes keep their ranges unless a run would not fit (first show: fitted)."""
+        self._runs = (a, b, ghost)
+        self._names = names
+        self._compute_views()
+        if not self._fitted:
+            self.fit()
+        else:
+            self._grow_axes()
+        self._show_thresholds(a, b)
+        self._show_runs(a, b, ghost)
+        self.cut(t_cut)  # the lines first: what a reader looks at goes out first
+        self._show_elapsed(a, b)
+        self._show_cut(a)
+        runs = {names[0]: a} if b is None else {names[0]: a, names[1]: b}
+        self._show_bars(runs, off)
+        self._show_allocator(a)
+
+    def _compute_views(self) -> None:
+        t0, t1 = self.window if self.window else (None, None)
+        self._views = tuple(
+            run_view(r, t0=t0, t1=t1) if r is not None else None for r in self._runs
+        )
+
+    @property
+    def runs(self) -> tuple[Run | None, Run | None, Run | None]:
+        """(first run, second run or None, ghost or None) as drawn."""
+        return self._runs
+
+    def _run_end(self) -> float:
+        ends = [
+            float(r.series["t_s"][-1])
+            for r in self._runs[:2]
+            if r is not None and len(r.series["t_s"])
+        ]
+        return max(ends, default=1.0)
+
+    def _wanted(self) -> dict[str, float]:
+        """The axis maxima that fit the runs drawn (not the ghost)."""
+        views = [v for v in self._views[:2] if v is not None]
+        cfg = self._runs[0].config
 
         def top(key: str, floor: float = 0.0) -> float:
             vals = [float(np.max(v[key])) for v in views if len(v[key])]
-            return nice_ceil(max([floor, *vals]) * 1.05)
+            return nice_ceil(max([floor, *vals]) * Y_HEADROOM)
 
+        return {
+            "pool": top("max_mib", max(float(np.max(v["pool_mib"], initial=0)) for v in views)),
+            "memory": nice_ceil(max(cfg.ram_mib, cfg.alloc_mib) * 1.05),
+            "io": nice_ceil(max(float(cfg.swap_iops), max(top(k) for k in IO_KEYS))),
+            "queue": nice_ceil(max(float(cfg.swap_queue_depth), top("queue_depth"))),
+            "latency": top("io_latency_ms", cfg.swap_latency_ms),
+            "cpu": max(top("user_s"), top("sys_s")),
+        }
+
+    def fit(self) -> None:
+        """Rescale every axis to the runs shown (the time axis to the window or whole run)."""
+        self._fitted = True
+        wanted = self._wanted() if self._runs[0] is not None else {}
         with ExitStack() as stack:
-            for s in (self.sx, *self.scales.values(), *self.bar_scales.values()):
+            for s in (self.sx, *self.scales.values()):
                 stack.enter_context(s.hold_sync())
-            self.sx.max = nice_ceil(t_end)
-            self.scales["pool"].max = top("max_mib")
-            self.scales["memory"].max = nice_ceil(max(cfg.ram_mib, cfg.alloc_mib) * 1.05)
-            io_top = max(top(k) for k in IO_KEYS)
-            self.scales["io"].max = nice_ceil(max(float(cfg.swap_iops), io_top))
-            self.scales["queue"].max = nice_ceil(
-                max(float(cfg.swap_queue_depth), top("queue_depth"))
-            )
-            self.scales["latency"].max = top("io_latency_ms", cfg.swap_latency_ms)
-            self.scales["cpu"].max = max(top("user_s"), top("sys_s"))
-        self._show_runs(a, b)
-        self._show_elapsed(a, b)
-        self._show_bars({"this run": a} if b is None else {"A": a, "B": b}, off)
-        self.cut(t_cut)
+            self._set_x(exact=True)
+            for name, v in wanted.items():
+                self.scales[name].max = v
+        self._refresh_scaled_marks()
 
-    def _show_runs(self, a: Run, b: Run | None) -> None:
+    def _grow_axes(self) -> None:
+        wanted = self._wanted()
+        with ExitStack() as stack:
+            for s in (self.sx, *self.scales.values()):
+                stack.enter_context(s.hold_sync())
+            self._set_x(exact=False)
+            for name, v in wanted.items():
+                if v > float(self.scales[name].max):
+                    self.scales[name].max = v
+
+    def _set_x(self, exact: bool) -> None:
+        if self.window is not None:
+            self.sx.min, self.sx.max = (float(v) for v in self.window)
+            return
+        want = nice_ceil(self._run_end() * X_HEADROOM)
+        self.sx.min = 0.0
+        if exact or want > float(self.sx.max) or float(self.sx.min) != 0.0:
+            self.sx.max = want
+
+    def set_window(self, window: tuple[float, float] | None) -> None:
+        """Zoom every time chart to window = (t0, t1) in s, or back to the whole run (None)."""
+        self.window = None if window is None else (float(window[0]), float(window[1]))
+        if self._runs[0] is None:
+            return
+        self._compute_views()
+        with self.sx.hold_sync():
+            self._set_x(exact=True)
+        self._show_thresholds(*self._runs[:2])
+        self._show_cut(self._runs[0])
+        self.cut(self._t_cut)
+
+    def _refresh_scaled_marks(self) -> None:
+        if self._runs[0] is not None:
+            self._show_thresholds(*self._runs[:2])
+            self._show_cut(self._runs[0])
+            self.cut(self._t_cut)
+
+    def _show_thresholds(self, a: Run, b: Run | None) -> None:
+        """The three thresholds across the whole time axis, labelled at its left end. In
+        compare mode the knobs are the same, so only the shrink start can differ: it is drawn
+        for whichever run has one (patch 3)."""
+        va = self._views[0]
+        x0, x1 = float(self.sx.min), max(float(self.sx.max), self._run_end())
+        values: dict[str, float | None] = {}
+        for name, key in THRESHOLD_KEYS.items():
+            candidates = [v[key] for v in self._views[:2] if v is not None and len(v[key])]
+            values[name] = float(candidates[0][-1]) if candidates else None
+        if va is not None and len(va["shrink_start_mib"]):
+            has_start = [
+                r is not None and r.config.preset.enabled and r.config.patch(3) for r in (a, b)
+            ]
+            if not any(has_start):
+                values["shrink start"] = None
+            elif not has_start[0] and self._views[1] is not None:
+                values["shrink start"] = float(self._views[1]["shrink_start_mib"][-1])
+        if not a.config.preset.enabled and (b is None or not b.config.preset.enabled):
+            values = dict.fromkeys(values)  # zswap off: no pool, no thresholds
+        for name, v in values.items():
+            mark = self.marks[f"th_{name}"]
+            with mark.hold_sync():
+                mark.x = _f32([x0, x1]) if v is not None else _EMPTY
+                mark.y = _f32([v, v]) if v is not None else _EMPTY
+        labels = threshold_labels((a if a.config.preset.enabled else b or a).config, values)
+        mark = self.marks["th_labels"]
+        with mark.hold_sync():
+            mark.x = _f32([x0] * len(labels))
+            mark.y = _f32([y for y, _ in labels])
+            mark.text = [text for _, text in labels]
+
+    def threshold_texts(self) -> list[str]:
+        return list(self.marks["th_labels"].text)
+
+    def _show_runs(self, a: Run, b: Run | None, ghost: Run | None) -> None:
         """Twins visible in compare mode only; labels and legends say which run is which."""
-        suffix = "" if b is None else " (A)"
+        name_a, name_b = self._names
+        suffix = "" if b is None else f" ({name_a})"
         for name, labels in self._labels.items():
             self.marks[name].labels = [label + suffix for label in labels]
-            self.marks[f"{name}_b"].visible = b is not None
-        note = "" if b is None else compare_note(a, b)
+            twin = self.marks[f"{name}_b"]
+            twin.visible = b is not None
+            if b is not None:
+                twin.labels = [f"{label} ({name_b})" for label in labels]
+        self.marks["ghost"].visible = ghost is not None
+        note = "" if b is None else compare_note(name_a, name_b)
         for name, legend in self.legends.items():
-            extra = POOL_COMPARE_NOTE if note and name == "pool" else ""
-            legend.value = legend_html(LEGENDS[name], note + extra)
+            entries = list(LEGENDS[name])
+            extra = ""
+            if name == "pool":
+                if ghost is not None:
+                    entries.insert(1, ("previous run", GHOST_COLOR, "line"))
+                if b is not None:
+                    extra = f" · stage bands: {html.escape(name_a)}"
+            legend.value = legend_html(entries, note + extra)
 
     def _show_elapsed(self, a: Run, b: Run | None) -> None:
         """A line at the end of each run's allocation, labelled next to the later one."""
-        runs = [("", a)] if b is None else [("A: ", a), ("B: ", b)]
+        name_a, name_b = self._names
+        runs = [("", a)] if b is None else [(f"{name_a}: ", a), (f"{name_b}: ", b)]
         for mark, (_, run) in zip(("elapsed", "elapsed_b"), runs, strict=False):
             self.marks[mark].x = _f32([run.elapsed_s, run.elapsed_s])
         self.marks["elapsed"].visible = True
@@ -448,11 +715,22 @@ class Charts:
             label.align = "end" if late else "start"
             label.x_offset = -4 if late else 4
 
+    def _show_cut(self, a: Run) -> None:
+        """ "cut here" where max_time_s ended a run before its drain was done."""
+        line, label = self.marks["cut"], self.marks["cut_label"]
+        top = float(self.scales["pool"].max)
+        end = float(a.series["t_s"][-1]) if len(a.series["t_s"]) else 0.0
+        with line.hold_sync(), label.hold_sync():
+            line.visible = label.visible = bool(a.cut)
+            line.x, line.y = _f32([end, end]), _f32([0, top])
+            label.x, label.y = _f32([end]), _f32([top * 0.55])
+            label.text = [f"cut here: max_time_s = {a.config.max_time_s:g} s"]
+
     def cut(self, t_s: float) -> None:
-        """Show the run(s) up to time t_s (inf: all of it) with a cursor at t_s."""
+        """Show the runs up to time t_s (inf: all of them) with a cursor at t_s."""
         self._t_cut = t_s
-        va, vb = self._views
-        if not va:
+        va, vb, vg = self._views
+        if va is None:
             return
         for suffix, view in (("", va), ("_b", vb)):
             if view is None:
@@ -467,7 +745,14 @@ class Charts:
                         if len(keys) > 1
                         else view[keys[0]][:n]
                     )
-        self._show_bands(t_s)
+        ghost = self.marks["ghost"]
+        with ghost.hold_sync():
+            if vg is None:
+                ghost.x, ghost.y = _EMPTY, _EMPTY
+            else:
+                n = int(np.searchsorted(vg["x"], t_s, side="right"))
+                ghost.x, ghost.y = vg["x"][:n], vg["pool_mib"][:n]
+        self._show_bands()
         for name, c in self.cursors.items():
             with c.hold_sync():
                 c.x = _f32([t_s, t_s]) if np.isfinite(t_s) else _f32([0, 0])
@@ -477,9 +762,11 @@ class Charts:
     def _yscale(self, fig: str) -> LinearScale:
         return self.scales[{"process": "stall"}.get(fig, fig)]
 
-    def _show_bands(self, t_s: float) -> None:
+    def _show_bands(self) -> None:
+        """Every stage of the first run as a band, numbered where the band is wide enough."""
+        a = self._runs[0]
+        segs = list(a.stages) if a is not None else []
         top = float(self.scales["pool"].max)
-        segs = [(s, t0, min(t1, t_s)) for s, t0, t1 in self._stages if t0 < t_s]
         bands, labels = self.marks["bands"], self.marks["band_labels"]
         x = np.array([[t0, t1, t1, t0, t0] for _, t0, t1 in segs], dtype=np.float32).reshape(-1, 5)
         y = np.tile(_f32([0, 0, top, top, 0]), (len(segs), 1)).reshape(-1, 5)
@@ -488,19 +775,26 @@ class Charts:
             bands.x, bands.y = x, y
             bands.colors = colors or ["white"]
             bands.fill_colors = colors or ["white"]
-            bands.fill_opacities = [0.12] * len(segs)
+            bands.fill_opacities = [BAND_OPACITY] * len(segs)
             bands.opacities = [1.0] * len(segs)  # 0 would hide the fill too; stroke_width=0
-        named = labelled_bands(segs, float(self.sx.max))
+        x0, x1 = float(self.sx.min), float(self.sx.max)
+        span = max(x1 - x0, 1e-9)
+        named = [
+            (s, max(t0, x0), min(t1, x1))
+            for s, t0, t1 in segs
+            if (min(t1, x1) - max(t0, x0)) / span >= 0.025
+        ]
         with labels.hold_sync():
             labels.x = _f32([(t0 + t1) / 2 for _, t0, t1 in named])
-            labels.y = _f32([top * 0.93] * len(named))
-            labels.text = [f"stage {s}" for s, _, _ in named]
-            labels.colors = [STAGE_COLORS.get(s, "#9e9e9e") for s, _, _ in named] or ["black"]
+            labels.y = _f32([top * 0.9] * len(named))
+            labels.text = [str(s) for s, _, _ in named]
+            labels.colors = ["#222222"] * len(named) or ["black"]
 
     def _show_bars(self, runs: dict[str, Run], off: Run | None) -> None:
         rows = bar_rows(runs, off)
         names = list(rows)
-        colors = [BAR_COLORS.get(n, PUBLISHED_COLOR) for n in names]
+        palette = dict(zip(runs, BAR_COLORS, strict=False))
+        colors = [palette.get(n, OFF_COLOR if n == "zswap off" else PUBLISHED_COLOR) for n in names]
         for i, what in enumerate(("elapsed", "user", "sys")):
             bars = self.marks[f"bars_{what}"]
             values = _f32([rows[n][i] for n in names])
@@ -509,7 +803,7 @@ class Charts:
                 bars.x = names
                 bars.y = values
                 bars.colors = colors
-        self.bar_caption.value = bar_caption(names)
+        self.bar_caption.value = bar_caption(names, list(runs))
 
     def bar_values(self) -> dict[str, dict[str, float]]:
         """What the benchmark bars show: metric -> bar name -> seconds."""
@@ -519,16 +813,33 @@ class Charts:
             out[what] = {str(n): float(v) for n, v in zip(bars.x, bars.y, strict=True)}
         return out
 
+    def _show_allocator(self, a: Run) -> None:
+        """The histogram of the run's compressed page sizes and, beside it, why the allocators
+        differ (or do not) on them."""
+        sizes = compressed_sizes(a.config)
+        edges = np.arange(0, 4096 + 64, 64)
+        counts, _ = np.histogram(sizes, bins=edges)
+        pct = counts / max(len(sizes), 1) * 100
+        bars = self.marks["sizes"]
+        with bars.hold_sync():
+            bars.x = _f32(edges[1:])
+            bars.y = _f32(pct)
+        self.scales["sizes"].max = nice_ceil(max(float(pct.max()), 1.0) * 1.15)
+        top = float(self.scales["sizes"].max)
+        limits, labels = self.marks["size_limits"], self.marks["size_labels"]
+        limits.y = _f32([[0, top]] * len(limits.x))
+        labels.y = _f32([top * f for f in (0.94, 0.82, 0.70)])
+        self.allocator_text.value = (
+            "<div style='font-size:0.9em;padding:0 8px'><b>allocator "
+            f"({html.escape(a.config.allocator)})</b>: {html.escape(explain(a.config))}</div>"
+        )
 
-def bar_caption(names: list[str]) -> str:
+
+def bar_caption(names: list[str], runs: list[str]) -> str:
     """What the bar names mean, for the bars shown."""
-    meaning = {
-        "this run": "the knobs above",
-        "A": "compare preset A",
-        "B": "compare preset B",
-        "off": "the same knobs with zswap off, in the model",
-    }
-    parts = [f"<b>{html.escape(n)}</b>: {meaning[n]}" for n in names if n in meaning]
+    parts = [f"<b>{html.escape(n)}</b>: the model with these knobs" for n in runs]
+    if "zswap off" in names:
+        parts.append("<b>zswap off</b>: the same knobs with zswap off, in the model")
     if any(n.startswith("pub. ") for n in names):
         parts.append("<b>pub.</b>: measured in the cover letter (2 GB, 10 runs)")
     return f"<div style='font-size:0.85em;padding:0 8px'>{' · '.join(parts)}</div>"

@@ -105,3 +105,15 @@ def share(y: np.ndarray, code: int, k: int) -> np.ndarray:
     counts[-1] = len(y) - (nb - 1) * k
     r = hits / counts
     return _interleave(r, r)
+
+
+def smooth(y: np.ndarray, w: int) -> np.ndarray:
+    """Centred moving average over w steps (fewer at the ends); w <= 1 returns y."""
+    y = np.nan_to_num(np.asarray(y, dtype=np.float64))
+    if w <= 1 or len(y) < 2:
+        return y
+    c = np.concatenate(([0.0], np.cumsum(y)))
+    i = np.arange(len(y))
+    lo = np.maximum(i - w // 2, 0)
+    hi = np.minimum(i - w // 2 + w, len(y))
+    return (c[hi] - c[lo]) / (hi - lo)

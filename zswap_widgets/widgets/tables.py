@@ -1,27 +1,32 @@
-"""HTML for the counters table, the event log and the stage indicator."""
+"""HTML for the story text, the counters table and the event log."""
 
 from __future__ import annotations
 
 import html
 
-from ..model.results import DEBUGFS_COUNTERS, STAGES, VMSTAT_COUNTERS, Run
-from .charts import STAGE_COLORS
+from ..model.results import DEBUGFS_COUNTERS, VMSTAT_COUNTERS, Run
+from ..model.story import Story
+from .palette import STAGE_COLORS
 from .view import counters_at
 
 _CELL = "padding:1px 8px;text-align:right;font-family:monospace"
 
 
-def stage_html(stage: int, t_s: float, who: str = "") -> str:
-    """The stage indicator: "Stage 3: past the shrink-start threshold, ..." at t_s (of run `who`,
-    when said)."""
+def story_html(story: Story, name: str, t_s: float, intro: bool) -> tuple[str, int | None]:
+    """The story text of one run at t_s, or its introduction (what will happen): HTML, and the
+    stage shown (None for the introduction or zswap off)."""
+    who = f"<b>{html.escape(name)}</b>"
+    if intro or not story.run.stages:
+        return f"{who}: {html.escape(story.intro())}", None
+    i = story.segment_at(t_s)
+    stage, t0, t1 = story.run.stages[i]
     color = STAGE_COLORS.get(stage, "#616161")
-    text = html.escape(STAGES.get(stage, ""))
-    where = f"t = {t_s:.2f} s" + (f", {html.escape(who)}" if who else "")
-    return (
-        f"<div style='font-size:1.15em;padding:4px 8px;border-left:6px solid {color}'>"
-        f"<b style='color:{color}'>Stage {stage}:</b> {text} "
-        f"<span style='color:#757575'>({where})</span></div>"
+    head = (
+        f"<b style='color:{color};filter:brightness(0.75)'>Stage {stage}</b> of {who} "
+        f"<span style='color:#555'>({t0:.2f}–{t1:.2f} s; now t = {t_s:.2f} s)</span>: "
+        f"<b>{html.escape(story.title(i))}</b>"
     )
+    return f"{head}<br>{html.escape(story.text(i, t_s))}", stage
 
 
 def counters_html(run: Run, t_s: float) -> str:

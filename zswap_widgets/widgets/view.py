@@ -26,27 +26,49 @@ PUBLISHED: dict[str, tuple[float, float, float]] = {
 }
 
 
-def run_view(run: Run, max_points: int = ds.MAX_POINTS) -> dict[str, np.ndarray]:
-    """Every downsampled array the time charts draw, keyed by series name (+ unit suffix)."""
+SMOOTH_S = 0.08  # per-step rates are averaged over 80 ms (at most 1/40 of the window shown)
+
+
+def window_steps(t_s: np.ndarray, t0: float | None, t1: float | None) -> slice:
+    """The steps from t0 to t1 (None: the run's start or end), one step either side."""
+    a = 0 if t0 is None else max(int(np.searchsorted(t_s, t0, side="right")) - 2, 0)
+    b = len(t_s) if t1 is None else min(int(np.searchsorted(t_s, t1, side="left")) + 2, len(t_s))
+    return slice(a, max(b, a + 1))
+
+
+def run_view(
+    run: Run,
+    max_points: int = ds.MAX_POINTS,
+    t0: float | None = None,
+    t1: float | None = None,
+) -> dict[str, np.ndarray]:
+    """Every downsampled array the time charts draw, keyed by series name (+ unit suffix), for
+    the steps from t0 to t1 (default: the whole run)."""
     s = run.series
-    t = s["t_s"]
+    steps = window_steps(s["t_s"], t0, t1)
+    t = s["t_s"][steps]
     k = ds.bucket_steps(len(t), max_points)
+    dt = float(t[1] - t[0]) if len(t) > 1 else 0.001
+    span = float(t[-1] - t[0]) if len(t) else 0.0
+    w = max(1, round(min(SMOOTH_S, span / 40) / dt))
     mib = 1.0 / PAGES_PER_MIB
     out: dict[str, np.ndarray] = {"x": ds.times(t, k)}
     for name in MEMORY_SERIES + THRESHOLDS:
-        out[name.replace("_pages", "_mib")] = ds.envelope(s[name] * mib, k)
+        out[name.replace("_pages", "_mib")] = ds.envelope(s[name][steps] * mib, k)
     for name in IO_SERIES:
-        out[name.replace("_ops", "_iops")] = ds.rate(s[name], t, k)
-    out["queue_depth"] = ds.envelope(s["queue_depth"], k)
+        out[name.replace("_ops", "_iops")] = ds.rate(ds.smooth(s[name][steps], w), t, k)
+    out["queue_depth"] = ds.envelope(s["queue_depth"][steps], k)
     # The model records NaN latency in steps where no request completes (also before the first
     # and after the last request). The chart shows the latency of the most recently completed
     # requests: such steps carry the last value, and it is 0 before the first completion, so
     # every point drawn is finite (bqplot cannot draw NaN).
-    out["io_latency_ms"] = ds.envelope(ds.carry_forward(s["io_latency_ms"]), k)
-    out["stall_pct"] = ds.rate(s["stall_ms"], t, k, scale=0.1)  # ms per s -> % of the time
-    out["user_s"] = ds.envelope(s["user_s"], k)
-    out["sys_s"] = ds.envelope(s["sys_s"], k)
-    out["shrinker_state"] = ds.envelope(s["shrinker_state"], k)
+    latency = ds.carry_forward(s["io_latency_ms"])[steps]
+    out["io_latency_ms"] = ds.envelope(latency, k)
+    # ms per s -> % of the time
+    out["stall_pct"] = ds.rate(ds.smooth(s["stall_ms"][steps], w), t, k, scale=0.1)
+    out["user_s"] = ds.envelope(s["user_s"][steps], k)
+    out["sys_s"] = ds.envelope(s["sys_s"][steps], k)
+    out["shrinker_state"] = ds.envelope(s["shrinker_state"][steps], k)
     return out
 
 
@@ -78,31 +100,22 @@ def _seconds(run: Run) -> tuple[float, float, float]:
 
 
 def bar_rows(runs: dict[str, Run], off: Run | None) -> dict[str, tuple[float, float, float]]:
-    """The benchmark bars, name -> (elapsed, user, sys) in s: each named run, "off" (the same
-    knobs with zswap off, in the model), then "pub. <name>" for each named run that is the cover
-    letter's benchmark and "pub. off", the cover letter's measurements."""
+    """The benchmark bars, name -> (elapsed, user, sys) in s: each named run, "zswap off" (the
+    same knobs with zswap off, in the model; left out when a named run is zswap off already),
+    then "pub. <kernel>" for each named run that is the cover letter's benchmark and "pub. off",
+    the cover letter's measurements."""
     rows = {name: _seconds(run) for name, run in runs.items()}
-    if off is not None:
-        rows["off"] = _seconds(off)
+    if off is not None and all(r.config.preset.enabled for r in runs.values()):
+        rows["zswap off"] = _seconds(off)
     pub_off = None
-    for name, run in runs.items():
+    for run in runs.values():
         numbers = published(run.config)
         if numbers:
-            rows[f"pub. {name}"] = numbers[run.config.kernel]
+            rows[f"pub. {run.config.kernel}"] = numbers[run.config.kernel]
             pub_off = numbers["off"]
     if pub_off is not None:
         rows["pub. off"] = pub_off
     return rows
-
-
-def labelled_bands(
-    segments: list[tuple[int, float, float]], x_max: float, min_fraction: float = 0.05
-) -> list[tuple[int, float, float]]:
-    """The stage bands wide enough to carry a "stage N" label: at least min_fraction of the time
-    axis (0..x_max). Narrower bands stay unlabelled; the stage indicator names the stage at the
-    scrubber's time."""
-    span = max(x_max, 1e-9)
-    return [seg for seg in segments if (seg[2] - seg[1]) / span >= min_fraction]
 
 
 def counters_at(run: Run, t_s: float) -> dict[str, float | None]:
