@@ -1,6 +1,9 @@
 """zswap_store and zswap_load per kernel: hysteresis, limits, incompressible pages."""
 
+import numpy as np
+
 from zswap_widgets import Config, Simulation, simulate
+from zswap_widgets.model.states import POOL, RAM
 
 
 def test_v610_hysteresis_rejects_until_accept_and_counts_hits_only_at_max(small):
@@ -42,3 +45,19 @@ def test_same_filled_pages_take_no_pool_memory_before_6_12():
     assert old["same_filled_pages"] > 0 and old["pool_total_size"] == 0
     new = simulate(Config(kernel="v6.12", **base)).counters  # compressed like any page
     assert new["same_filled_pages"] == 0 and new["pool_total_size"] > 0
+
+
+def test_zswap_lru_drops_stale_entries_instead_of_overflowing():
+    sim = Simulation(Config(ram_mib=128, kernel_reserved_mib=8, alloc_mib=1, idle_s=0))
+    ids = np.arange(sim.n_pages)
+    for _ in range(5):  # store and load every page five times: 5 x n pushes
+        sim.where[ids] = POOL
+        sim._zlru_push(ids)
+        for i in ids:
+            sim.zpos[i] = -1  # what _zswap_load does
+            sim.where[i] = RAM
+    sim.where[ids[::2]] = POOL
+    sim._zlru_push(ids[::2])
+    assert len(sim.zlru) == 2 * sim.n_pages
+    popped = [sim._zlru_pop() for _ in range(len(ids) // 2 + 1)]
+    assert popped == [*ids[::2].tolist(), -1]  # oldest first, stale entries skipped

@@ -64,6 +64,15 @@ class Reclaim:
         return self._charge, blocked
 
     def _lru_push(self, ids: np.ndarray) -> None:
+        """Add pages at the LRU tail. The LRU holds exactly the resident pages (a page enters
+        when it comes into RAM and leaves when reclaim takes it), at most `lru_bound`; when the
+        tail reaches the end of the array they move to its front, so a capacity of
+        n_pages + lru_bound leaves room for n_pages pushes between two moves."""
         k = len(ids)
-        self.lru[self.lru_tail : self.lru_tail + k] = ids
-        self.lru_tail += k
+        tail = self.lru_tail
+        if tail + k > len(self.lru):
+            live = tail - self.lru_head
+            self.lru[:live] = self.lru[self.lru_head : tail]
+            self.lru_head, tail = 0, live
+        self.lru[tail : tail + k] = ids
+        self.lru_tail = tail + k

@@ -104,12 +104,14 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.where = np.zeros(n, dtype=np.int8)
         self.stored_length = np.zeros(n_handles, dtype=np.int32)
 
-        # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO rings.
-        cap = n + self.n_reaccess + 1
-        self.lru = np.empty(cap, dtype=np.int64)
+        # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO arrays
+        # whose live entries move to the front when the tail reaches the end (see _lru_push,
+        # _zlru_compact). The LRU holds the resident pages: at most n and at most the RAM.
+        self.lru_bound = min(n, m.total_pages - m.baseline_pages)
+        self.lru = np.empty(n + self.lru_bound, dtype=np.int32)
         self.lru_head = self.lru_tail = 0
-        self.zlru = np.empty(cap + 1, dtype=np.int64)
-        self.zpos = np.full(n, -1, dtype=np.int64)
+        self.zlru = np.empty(2 * n, dtype=np.int32)
+        self.zpos = np.full(n, -1, dtype=np.int32)
         self.zhead = self.ztail = 0
 
         self.pool = make_allocator(c.allocator, n_handles, k.nr_zpools, rng)

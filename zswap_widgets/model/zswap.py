@@ -141,9 +141,23 @@ class ZswapPaths:
 
     def _zlru_push(self, h: np.ndarray) -> None:
         k = len(h)
+        if self.ztail + k > len(self.zlru):
+            self._zlru_compact()
         self.zlru[self.ztail : self.ztail + k] = h
         self.zpos[h] = np.arange(self.ztail, self.ztail + k)
         self.ztail += k
+
+    def _zlru_compact(self) -> None:
+        """Drop the stale entries (pages loaded or written back since) and move the live ones,
+        at most one per page, to the front: with room for 2 x n_pages entries at least n_pages
+        pushes fit before the next compaction."""
+        pos = np.arange(self.zhead, self.ztail)
+        seg = self.zlru[self.zhead : self.ztail]
+        live = seg[(self.where[seg] == POOL) & (self.zpos[seg] == pos)]
+        k = len(live)
+        self.zlru[:k] = live
+        self.zpos[live] = np.arange(k)
+        self.zhead, self.ztail = 0, k
 
     def _zlru_pop(self) -> int:
         """The oldest live entry of the workload memcg's zswap LRU, or -1."""
@@ -162,6 +176,7 @@ class ZswapPaths:
         if self.stored_length[i] > 0:
             self.pool.free(h)
         self.stored -= 1
+        self.zpos[i] = -1  # its entry on the zswap LRU is stale now
         self.where[i] = RAM
         self.resident += 1
         self._lru_push(h)
