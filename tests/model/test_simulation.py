@@ -96,3 +96,23 @@ def test_progress_rises_steadily_to_one(small):
     Simulation(small).run(progress=seen.append)
     assert seen[-1] == 1.0 and all(b >= a for a, b in itertools.pairwise(seen))
     assert max(b - a for a, b in itertools.pairwise(seen)) < 0.25  # no long silent jump
+
+
+def test_service_entries_at_start_fit_in_free_memory():
+    # 4,084 service memcgs x 16 entries would need more pool pages than the VM has (issue 12)
+    sim = Simulation(Config(nr_memcgs=4096, ram_mib=128))
+    assert sim.free_pages >= sim.machine.min_pages
+    assert sim.pool.total_pages <= sim.max_pages + sim.pool.max_alloc_pages
+    assert sim.stored == sim.pool.nr_objects + sum(
+        int((sim.stored_length[h] == 0).sum()) for h in map(list, sim.service_left.values())
+    )
+    sim.step(500)
+    assert sim.free_pages >= 0
+
+
+def test_service_entries_at_start_respect_max_pool_percent():
+    sim = Simulation(Config(max_pool_percent=1, ram_mib=128))
+    assert 0 < sim.pool.total_pages <= sim.max_pages + sim.pool.max_alloc_pages
+    # memcgs whose entries did not fit hold none: the walk skips them as empty
+    left = [len(v) for v in sim.service_left.values()]
+    assert 0 in left and sum(left) == sim.stored

@@ -69,6 +69,7 @@ class Zsmalloc:
 
     name = "zsmalloc"
     max_objects_per_page = None  # objects may straddle pages; no per-page cap
+    max_alloc_pages = int(ZS_PAGES_PER_ZSPAGE.max())  # one store allocates at most one zspage
 
     def __init__(self, nr_handles: int, nr_zpools: int, rng: np.random.Generator) -> None:
         k = len(ZS_CLASS_SIZE)
@@ -128,6 +129,8 @@ class Zsmalloc:
 
 class BuddyAllocator:
     """zbud (2 objects per page) and z3fold (3): first fit by free 64-byte chunks."""
+
+    max_alloc_pages = 1  # one store allocates at most one page
 
     def __init__(self, name: str, max_objects: int, nr_handles: int) -> None:
         self.name = name

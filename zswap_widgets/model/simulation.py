@@ -140,15 +140,15 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         )
         order = rng.permutation(len(kinds))
         self.memcgs = [MEMCG_EMPTY] + [kinds[i] for i in order]  # root's own LRU holds nothing
+        # Service memcgs' entries, stored before the run in walk order through the limits any
+        # store meets; a memcg whose entries did not fit holds none (they went to disk).
         self.service_left = {}
-        handle = n
-        for i, kind in enumerate(self.memcgs):
-            if kind == MEMCG_SERVICE and self.enabled:
-                hs = np.arange(handle, handle + SERVICE_ENTRIES)
-                handle += SERVICE_ENTRIES
-                self._pool_store(hs, self._stored_lengths(hs))
-                self.service_left[i] = list(hs[::-1])
-        self.stored = self.pool.nr_objects
+        service = [i for i, kind in enumerate(self.memcgs) if kind == MEMCG_SERVICE]
+        kept = self._store_before_run(np.arange(n, n_handles)) if self.enabled else 0
+        for j, i in enumerate(service):
+            hs = np.arange(n + j * SERVICE_ENTRIES, n + min((j + 1) * SERVICE_ENTRIES, kept))
+            self.service_left[i] = list(hs[::-1])
+        self.stored = kept
         self.walk = MemcgWalk(self.memcgs, c.patch(1), c.patch(2))
         self._workload_memcg = self.memcgs.index(MEMCG_WORKLOAD)
         for i, left in self.service_left.items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .compressors import EINVAL, PAGE_SIZE
-from .states import POOL, RAM, ZSPAGE_SLACK
+from .states import POOL, RAM
 
 
 class ZswapPaths:
@@ -20,6 +20,31 @@ class ZswapPaths:
     def _pool_store(self, handles: np.ndarray, lengths: np.ndarray) -> None:
         self.stored_length[handles] = lengths
         self.pool.store(handles, lengths)
+
+    def _store_before_run(self, handles: np.ndarray) -> int:
+        """Store entries that other memcgs' reclaim put in zswap before the run, in order, through
+        the limits every store meets: a store is refused once the pool is at max_pages (so the
+        pool passes max by at most one allocation), and the pool's pages come from free memory
+        above the min watermark. Stops at the first refusal (setting zswap_pool_reached_full
+        under the hysteresis, as that store would); returns how many were stored."""
+        pool = self.pool
+        mem_cap = self._usable_pages - self.machine.min_pages
+        lengths = self._stored_lengths(handles)
+        # Dense packing is a lower bound of the pages objects take: store the longest prefix
+        # that might fit, then take back the last ones until both limits hold.
+        cost = np.cumsum(pool.pages_per_object(lengths))
+        k = int(np.searchsorted(cost, min(self.max_pages + pool.max_alloc_pages, mem_cap), "right"))
+        self._pool_store(handles[:k], lengths[:k])
+        while k:
+            after = pool.total_pages
+            pool.free_one(int(handles[k - 1]))
+            if pool.total_pages < self.max_pages and after <= mem_cap:
+                self._pool_store(handles[k - 1 : k], lengths[k - 1 : k])
+                break
+            k -= 1
+        if k < len(handles) and pool.total_pages >= self.max_pages and self.hysteresis:
+            self.reached_full = True
+        return k
 
     def zswap_store(self, ids: np.ndarray) -> np.ndarray:
         """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
@@ -104,9 +129,11 @@ class ZswapPaths:
             if len(h):
                 self._pool_store(h, lengths[ok])
                 # The batch's limit check used average costs; the kernel checks before each
-                # store, so the pool passes max by at most one zspage. Undo the overshoot.
+                # store, so the pool passes max by at most one allocation (a zspage, or one
+                # zbud/z3fold page). Undo the overshoot.
                 undo = 0
-                while self.pool.total_pages > self.max_pages + ZSPAGE_SLACK and undo < len(h):
+                slack = self.pool.max_alloc_pages
+                while self.pool.total_pages > self.max_pages + slack and undo < len(h):
                     undo += 1
                     self.pool.free(h[-undo:][:1])
                 if undo:
