@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from zswap_widgets import COUNTERS, Config, Simulation, simulate
 from zswap_widgets.model.allocators import ZS_PAGES_PER_ZSPAGE
+from zswap_widgets.model.results import SERIES
 from zswap_widgets.model.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED
 
 KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
@@ -116,3 +117,14 @@ def test_service_entries_at_start_respect_max_pool_percent():
     # memcgs whose entries did not fit hold none: the walk skips them as empty
     left = [len(v) for v in sim.service_left.values()]
     assert 0 in left and sum(left) == sim.stored
+
+
+def test_swapped_pages_counts_the_process_pages_on_the_swap_device(small):
+    sim = Simulation(small)
+    while not sim.done:
+        sim.step(50)
+        on_disk = int(np.count_nonzero(sim.where == SWAP))
+        assert sim._rows[sim.steps - 1, SERIES.index("swapped_pages")] == on_disk
+    run = sim.result()
+    assert run.counters["written_back_pages"] > 0  # service entries were written back too
+    assert run.series["swapped_pages"][-1] == np.count_nonzero(sim.where == SWAP)

@@ -101,6 +101,7 @@ class AllocatingProcess:
             j += 1
         ids = np.arange(i, j)
         self.where[ids] = SWAPCACHE
+        self.on_swap -= len(ids)
         self.reading += len(ids)
         self.read_wait = len(ids)
         self.cnt["pswpin"] += len(ids)

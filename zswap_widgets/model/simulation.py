@@ -125,6 +125,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.resident = 0  # the process's pages in RAM
         self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
         self.reading = 0  # pages allocated for swap-in reads in flight
+        self.on_swap = 0  # the process's pages on the swap device (where == SWAP)
         # Pages held for shrink_worker's next writeback folio: when free memory is at the min
         # watermark its GFP_KERNEL allocation reclaims one SWAP_CLUSTER_MAX batch and gets one
         # page when that batch's IO completes (the allocating process races for the rest).
@@ -235,6 +236,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self.read_wait = 0
             else:
                 self.where[pages] = SWAP
+                self.on_swap += len(pages)
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
@@ -404,7 +406,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self.free_pages,
             self.resident,
             self.inflight + self.reading,
-            cnt["pswpout"] - cnt["pswpin"],
+            self.on_swap,
             served[SWAPOUT],
             served[WRITEBACK],
             served[SWAPIN],
