@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from zswap_widgets import COUNTERS, Config, Simulation, simulate
 from zswap_widgets.model.allocators import ZS_PAGES_PER_ZSPAGE
 from zswap_widgets.model.results import SERIES
-from zswap_widgets.model.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED
+from zswap_widgets.model.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED, ZEROMAP
 
 KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
 
@@ -17,7 +17,9 @@ KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
 def check_invariants(sim: Simulation, before: dict[str, int]) -> dict[str, int]:
     where = sim.where
     assert np.count_nonzero(where == RAM) == sim.resident
-    places = [np.count_nonzero(where == w) for w in (UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP)]
+    places = [
+        np.count_nonzero(where == w) for w in (UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP, ZEROMAP)
+    ]
     assert sum(places) == sim.n_pages
     # pages under IO are exactly those the accounting says are in flight
     assert places[3] <= sim.inflight + sim.reading

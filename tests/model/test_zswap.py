@@ -61,3 +61,27 @@ def test_zswap_lru_drops_stale_entries_instead_of_overflowing():
     assert len(sim.zlru) == 2 * sim.n_pages
     popped = [sim._zlru_pop() for _ in range(len(ids) // 2 + 1)]
     assert popped == [*ids[::2].tolist(), -1]  # oldest first, stale entries skipped
+
+
+def test_v612_zero_pages_are_neither_zswap_entries_nor_loads():
+    # 6.12+: zero pages go to the swap layer's zeromap; reading them back is no zswap load
+    cfg = Config(
+        kernel="v6.12",
+        filler="zero",
+        compressible_fraction=1.0,
+        ram_mib=128,
+        kernel_reserved_mib=8,
+        alloc_mib=192,
+        reaccess_mib=192,
+        idle_s=0.2,
+        nr_memcgs=1,
+        empty_memcgs=0,
+    )
+    sim = Simulation(cfg)
+    while not sim.done:
+        sim.step(10)
+        assert sim.stored >= 0
+    c = sim.counters()
+    assert c["stored_pages"] == 0 and c["zswpout"] == 0 and c["zswpin"] == 0
+    assert c["pswpout"] == 0 and c["pswpin"] == 0  # no IO either: the zeromap needs none
+    assert sim.next_page == sim.n_reaccess  # every page was read back

@@ -17,6 +17,7 @@ from .states import (
     SWAP,
     SWAP_CLUSTER_MAX,
     SWAPCACHE,
+    ZEROMAP,
 )
 
 
@@ -80,6 +81,12 @@ class AllocatingProcess:
                 pass
             elif w == POOL:
                 self._zswap_load(i)
+            elif w == ZEROMAP:
+                # swap_read_folio_zeromap (6.12+): the page is filled with zeros again; neither
+                # a zswap load nor IO.
+                where[i] = RAM
+                self.resident += 1
+                self._lru_push(self._one_page[i : i + 1])
             elif w == SWAP:
                 self._swapin(i)
                 self.next_page = i + 1

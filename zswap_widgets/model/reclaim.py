@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .device import SWAPOUT
-from .states import NOBODY, POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
+from .states import NOBODY, POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE, ZEROMAP
 
 
 class Reclaim:
@@ -38,13 +38,25 @@ class Reclaim:
         by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
         by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
         k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
-        ids = self.lru[self.lru_head : self.lru_head + k]
+        # A copy: the requests keep these pages while the LRU's slots are reused.
+        ids = self.lru[self.lru_head : self.lru_head + k].copy()
         self.lru_head += k
         self._charge = self.cpu["reclaim"] * k
-        stored = self.zswap_store(ids)
         self.resident -= k
+        zero = self.zero[ids] if self.zero_in_swap_layer else None
+        if zero is not None and zero.any():
+            # swap_writepage (6.12+): a zero-filled folio only sets its bit in the swap layer's
+            # zeromap; no zswap entry, no IO.
+            stored = zero.copy()
+            if not zero.all():
+                stored[~zero] = self.zswap_store(ids[~zero])
+            self.events.once("zeromap", "zero pages kept in the swap layer's zeromap (no IO)")
+        else:
+            stored = self.zswap_store(ids)
         n_rej = k - int(np.count_nonzero(stored))
         self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
+        if zero is not None:
+            self.where[ids[zero]] = ZEROMAP
         if n_rej:
             self.inflight += n_rej
             self.cnt["pswpout"] += n_rej

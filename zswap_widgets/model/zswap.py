@@ -53,9 +53,6 @@ class ZswapPaths:
         if not self.enabled:
             return stored
         cnt = self.cnt
-        if self.zero_in_swap_layer:
-            # v6.12+: zero pages never reach zswap; the swap layer's zeromap keeps them.
-            stored |= self.zero[ids]
         total = self.pool.total_pages
         # Limit check: how many of the batch get past it (step 4 of the store flow).
         if self.hysteresis and self.reached_full:
@@ -89,12 +86,12 @@ class ZswapPaths:
                 self.events.once(
                     "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
                 )
-        if passed == 0 and not self.zero_in_swap_layer:
+        if passed == 0:
             # Nothing gets past the limit (stage 4): no compression, all rejected.
             self._rejected(n, over)
             return stored
-        cand = np.flatnonzero(~stored[:passed])
-        h = ids[cand]
+        cand = np.arange(passed)
+        h = ids[:passed]
         if len(h):
             # Same-filled pages (<= 6.11); from 6.12 zswap has no same-filled code.
             same = self.same[h] if not self.zero_in_swap_layer else np.zeros(len(h), dtype=bool)
@@ -145,9 +142,8 @@ class ZswapPaths:
                 self._zlru_push(h)
         n_stored = int(stored.sum())
         n_rej = n - n_stored
-        n_zswap = n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
-        cnt["zswpout"] += n_zswap
-        self.stored += n_zswap
+        cnt["zswpout"] += n_stored
+        self.stored += n_stored
         self.step_stores += n_stored
         if n_rej:
             self._rejected(n_rej, over)
