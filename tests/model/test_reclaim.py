@@ -11,12 +11,12 @@ def test_lru_takes_every_reread_under_thrashing():
             ram_mib=128,
             kernel_reserved_mib=0,
             baseline_used_mib=96,
-            watermark_scale_factor=1000,
+            watermark_scale_factor=3000,
             alloc_mib=48,
             reaccess_mib=1,
             idle_s=0,
             swap_iops=500,
-            max_time_s=20,
+            max_time_s=10,
         )
     )
     while not sim.done:

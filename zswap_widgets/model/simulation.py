@@ -52,6 +52,7 @@ from .states import (
     REACCESS,
     SHRINKER,
     SWAP,
+    SWAP_CLUSTER_MAX,
     ZSPAGE_SLACK,
 )
 from .workload import SAMPLE_PAGES, sample_lengths
@@ -167,7 +168,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.alloc_end = None
         self.idle_end = None
         self.read_wait = 0  # pages of the read the process waits for
-        self.alloc_carry = 0.0  # fraction of a page of allocation budget carried over
+        self.cpu_carry_us = 0.0  # the process's CPU time saved for pending work (process.py)
 
         # kswapd's state carries over from step to step.
         self.kswapd_awake = False
@@ -198,6 +199,11 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._reclaim_us_per_page = self.cpu["reclaim"] + (
             self.compress_us if self.enabled else 0.0
         )
+        # The most one direct-reclaim batch can cost: every page compressed and, rejected
+        # after all, written in requests of swap_merge_pages.
+        self._direct_batch_us = SWAP_CLUSTER_MAX * self._reclaim_us_per_page + self.cpu[
+            "submit"
+        ] * -(-SWAP_CLUSTER_MAX // c.swap_merge_pages)
         self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
