@@ -286,9 +286,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.device.served = [0, 0, 0]
         self._record()  # the row of a step in which nothing happened
         self._rows[i : i + k] = self._rows[i]
-        self._rows[i : i + k, 0] = self.t + self.dt * np.arange(k)
-        self.t += self.dt * k
+        self._rows[i : i + k, 0] = (i + np.arange(k)) * self.dt
         self.steps += k
+        self.t = self.steps * self.dt  # from the step count: the same however steps are grouped
         if self.t >= self.config.max_time_s - 1e-9:
             self.phase = DONE
 
@@ -354,8 +354,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self.shrink_worker(dt_us * shrink_share)
         self._advance_phase()
         self._record()
-        self.t += self.dt
         self.steps += 1
+        self.t = self.steps * self.dt
         if self.t >= self._max_time - 1e-9:
             self.phase = DONE
 
