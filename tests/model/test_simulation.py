@@ -8,8 +8,6 @@ from zswap_widgets import Config, Simulation, simulate
 from zswap_widgets.model.results import SERIES
 from zswap_widgets.model.states import SWAP
 
-KERNEL_NAMES = ["off", "v6.10", "patches-1-3", "patches-1-6", "v6.12", "v6.18"]
-
 
 def test_same_seed_same_run_other_seed_differs(small):
     a, b = simulate(small), simulate(small)

@@ -177,6 +177,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # Accounting.
         self.t = 0.0
         self.steps = 0
+        self.active_steps = 0  # steps computed one by one (the others were quiet, see _skip)
         self.user_s = 0.0
         self.sys_s = 0.0
         self.cnt = dict.fromkeys(COUNTERS, 0)
@@ -355,6 +356,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._advance_phase()
         self._record()
         self.steps += 1
+        self.active_steps += 1
         self.t = self.steps * self.dt
         if self.t >= self._max_time - 1e-9:
             self.phase = DONE

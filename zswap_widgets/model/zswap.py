@@ -194,13 +194,12 @@ class ZswapPaths:
         return -1
 
     def _zswap_load(self, i: int) -> None:
-        h = np.array([i])
         self.sys_s += self.decompress_us / 1e6
         if self.stored_length[i] > 0:
-            self.pool.free(h)
+            self.pool.free_one(i)
         self.stored -= 1
         self.zpos[i] = -1  # its entry on the zswap LRU is stale now
         self.where[i] = RAM
         self.resident += 1
-        self._lru_push(h)
+        self._lru_push(self._one_page[i : i + 1])
         self.cnt["zswpin"] += 1
