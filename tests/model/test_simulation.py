@@ -66,7 +66,7 @@ def test_swapped_pages_counts_the_process_pages_on_the_swap_device(small):
     while not sim.done:
         sim.step(50)
         on_disk = int(np.count_nonzero(sim.where == SWAP))
-        assert sim._rows[sim.steps - 1, SERIES.index("swapped_pages")] == on_disk
+        assert sim.recorder.rows()[-1, SERIES.index("swapped_pages")] == on_disk
     run = sim.result()
     assert run.counters["written_back_pages"] > 0  # service entries were written back too
     assert run.series["swapped_pages"][-1] == np.count_nonzero(sim.where == SWAP)

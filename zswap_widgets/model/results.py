@@ -24,6 +24,10 @@ VMSTAT_COUNTERS = ("pswpin", "pswpout", "zswpin", "zswpout", "zswpwb")
 COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS
 
 # Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
+# A long run records one row per `Run.steps_per_row` steps instead (a power of two, see
+# recorder.py: at most 131,072 rows): a row's t_s is the start of its steps, levels and
+# cumulative values are those at their end, and the per-step values of SERIES_MEAN are the mean
+# per step over them (io_latency_ms over the steps that completed requests).
 SERIES = (
     "t_s",
     "pool_pages",  # zswap_total_pages()
@@ -53,6 +57,15 @@ SERIES = (
     "pswpout",
 )
 
+SERIES_MEAN = (
+    "swapout_ops",
+    "writeback_ops",
+    "swapin_ops",
+    "io_latency_ms",
+    "stall_ms",
+    "rejections",
+)
+
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")
 IDLE, QUEUED, RUNNING, SLEEPING, GAVE_UP = range(5)
 
@@ -78,6 +91,7 @@ class Run:
     series: dict[str, np.ndarray]
     stages: list[tuple[int, float, float]] = field(default_factory=list)
     events: list[tuple[float, str]] = field(default_factory=list)
+    steps_per_row: int = 1  # model steps each row of the series covers (see SERIES)
 
     def stage_at(self, t_s: float) -> int:
         """The stage in force at time t_s."""

@@ -39,6 +39,7 @@ from .memcg_walk import WORKLOAD as MEMCG_WORKLOAD
 from .memcg_walk import MemcgWalk
 from .process import AllocatingProcess
 from .reclaim import Reclaim
+from .recorder import SeriesRecorder
 from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
 from .results import stage_segments as _segments
 from .shrinker import ShrinkWorker
@@ -209,8 +210,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
 
-        n_steps = int(np.ceil(c.max_time_s / self.dt)) + 1
-        self._rows = np.zeros((min(n_steps, 1 << 15), len(SERIES)), dtype=np.float64)
+        self.recorder = SeriesRecorder()
+        self.alloc_cpu = None  # (user_s, sys_s) when the allocation finished
         self._stage = 1 if self.enabled else 0
 
     # ------------------------------------------------------------------ memory
@@ -278,16 +279,11 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
 
     def _skip(self, k: int) -> None:
         """Record k quiet steps at once: the last row repeated with the clock advanced."""
-        i = self.steps
-        while i + k > len(self._rows):
-            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
         self.step_latency = []
         self.step_stall = self.dt * 1e6 if self.phase in (ALLOC, REACCESS) else 0.0
         self.device.served = [0, 0, 0]
-        self._record()  # the row of a step in which nothing happened
-        self._rows[i : i + k] = self._rows[i]
-        self._rows[i : i + k, 0] = (i + np.arange(k)) * self.dt
+        self.recorder.add_quiet(self._row(), k, self.steps, self.dt)
         self.steps += k
         self.t = self.steps * self.dt  # from the step count: the same however steps are grouped
         if self.t >= self.config.max_time_s - 1e-9:
@@ -365,6 +361,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         c = self.config
         if self.phase == ALLOC and self.next_page >= self.n_pages:
             self.alloc_end = self.t + self.dt
+            self.alloc_cpu = (self.user_s, self.sys_s)
             self.phase = IDLE_TAIL
             self.idle_end = self.alloc_end + c.idle_s
             self.events.add(self.alloc_end, f"allocation finished ({c.alloc_mib} MiB written)")
@@ -395,16 +392,16 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         return 1
 
     def _record(self) -> None:
-        """One row of the series (in SERIES order) for this step."""
-        i = self.steps
-        if i >= len(self._rows):
-            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
+        self.recorder.add(self._row())
+
+    def _row(self) -> tuple:
+        """This step's row of the series, in SERIES order."""
         self._stage = self._current_stage()
         dev = self.device
         lat = self.step_latency
         cnt = self.cnt
         served = dev.served
-        self._rows[i] = (
+        return (
             self.t,
             self.pool.total_pages,
             self.max_pages,
@@ -479,21 +476,22 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         return min(self.t / min(end, c.max_time_s), 0.99)
 
     def result(self) -> Run:
-        n = self.steps
-        series = {name: self._rows[:n, k].copy() for k, name in enumerate(SERIES)}
+        rows = self.recorder.rows()
+        series = {name: rows[:, k].copy() for k, name in enumerate(SERIES)}
         end = self.alloc_end if self.alloc_end is not None else self.t
-        i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
+        user_s, sys_s = self.alloc_cpu or (self.user_s, self.sys_s)
         stage = series["stage"].astype(np.int64)
         stages = [seg for seg in _segments(series["t_s"], stage) if seg[0] > 0]
         return Run(
             config=self.config,
             elapsed_s=end,
-            user_s=float(series["user_s"][i_end]) if n else 0.0,
-            sys_s=float(series["sys_s"][i_end]) if n else 0.0,
+            user_s=user_s,
+            sys_s=sys_s,
             counters=self.counters(),
             series=series,
             stages=stages,
             events=self.events.narrate(stages),
+            steps_per_row=self.recorder.every,
         )
 
 
