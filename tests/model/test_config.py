@@ -33,7 +33,7 @@ def test_every_knob_has_metadata():
         (
             "max_pool_percent",
             0,
-            "max_pool_percent = 0 is not allowed: must be a number from 1 to 100",
+            "max_pool_percent = 0 is not allowed: must be a whole number from 1 to 100 %",
         ),
         ("max_pool_percent", 101, "from 1 to 100"),
         ("shrinker_delay_ms", -1, "shrinker_delay_ms = -1"),
@@ -100,3 +100,47 @@ def test_scaled_keeps_the_story_and_the_timeline():
     full, small = simulate(Config(idle_s=0)), simulate(quarter)
     assert abs(small.elapsed_s / full.elapsed_s - 1) < 0.1  # about the same timeline
     assert [s for s, _, _ in small.stages] == [s for s, _, _ in full.stages]
+
+
+@pytest.mark.parametrize(
+    "name,value,expected",
+    [
+        ("alloc_mib", True, "alloc_mib = True is not allowed: must be a whole number from 1 to"),
+        ("idle_s", False, "idle_s = False is not allowed: must be a number from 0.0 to 600.0 s"),
+        ("patch1", 1, "patch1 = 1 is not allowed: must be true, false or None"),
+        ("merge_queued_writes", 0, "merge_queued_writes = 0 is not allowed: must be true or false"),
+        (
+            "max_pool_percent",
+            20.5,
+            "max_pool_percent = 20.5 is not allowed: must be a whole number",
+        ),
+        ("idle_s", "2", "idle_s = '2' is not allowed: must be a number from"),
+        ("kernel", "v7", "kernel = 'v7' is not allowed: must be one of off, v6.10, patches-1-3"),
+        ("shrink_start_percent", "x", "must be a whole number from 0 to 100 % or None"),
+    ],
+)
+def test_bools_are_not_numbers_and_numbers_not_bools(name, value, expected):
+    c = Config()
+    with pytest.raises(TraitError, match=expected.replace("(", r"\(").replace(".", r"\.")):
+        Config(**{name: value})
+    with pytest.raises(TraitError, match=expected.split(" is not")[0]):
+        setattr(c, name, value)
+    assert c == Config()  # a refused value changes nothing
+
+
+def test_a_whole_float_is_a_whole_number():
+    assert Config(max_pool_percent=20.0).max_pool_percent == 20
+
+
+def test_missing_compressor_names_its_extra(monkeypatch):
+    from zswap_widgets.model import compressors
+
+    monkeypatch.delitem(compressors.COMPRESSORS, "zstd", raising=False)
+    trait = Config.class_traits()["compressor"]
+    monkeypatch.setattr(trait, "values", tuple(compressors.COMPRESSORS))
+    with pytest.raises(TraitError) as e:
+        Config(compressor="zstd")
+    assert str(e.value) == (
+        "compressor = 'zstd' is not allowed: zstd needs the [zstd] extra: "
+        "pip install 'zswap-widgets[zstd]'"
+    )

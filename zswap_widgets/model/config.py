@@ -14,11 +14,67 @@ from typing import Any
 
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
 
-from .compressors import available_compressors
+from .compressors import available_compressors, missing_extra
 from .costs import CPU_US
 from .kernels import KERNELS, PATCH_TITLES, KernelPreset
 
 GROUPS = ("zswap", "patches", "machine", "swap device", "workload", "cgroups", "simulation")
+
+
+def allowed_values(trait: TraitType) -> str:
+    """What values a knob's trait allows, as a sentence fragment."""
+    m = trait.metadata
+    if isinstance(trait, Enum):
+        return "one of " + ", ".join(map(str, trait.values))
+    if isinstance(trait, Bool):
+        return (
+            "true, false or None (follow the kernel preset)"
+            if trait.allow_none
+            else "true or false"
+        )
+    unit = f" {m['unit']}" if m.get("unit") else ""
+    kind = "a whole number" if isinstance(trait, Int) else "a number"
+    none = " or None" if trait.allow_none else ""
+    return f"{kind} from {m['min']} to {m['max']}{unit}{none}"
+
+
+class _Strict:
+    """A knob's trait: refuses what traitlets would coerce (True for a number, 1 for true) and
+    says in one line what is allowed."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        raise TraitError(f"{self.name} = {value!r} is not allowed: must be {allowed_values(self)}")
+
+
+class _Int(_Strict, Int):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, bool):
+            self.error(obj, value)
+        return super().validate(obj, value)
+
+
+class _Float(_Strict, Float):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, bool):
+            self.error(obj, value)
+        return super().validate(obj, value)
+
+
+class _Bool(_Strict, Bool):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, bool):
+            self.error(obj, value)
+        return value
+
+
+class _Choice(_Strict, Enum):
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        extra = (
+            missing_extra(value) if self.name == "compressor" and isinstance(value, str) else None
+        )
+        if extra:
+            raise TraitError(f"{self.name} = {value!r} is not allowed: {extra}")
+        super().error(obj, value)
 
 
 def _knob(trait: type, default: Any, group: str, description: str, **meta: Any) -> Any:
@@ -28,20 +84,20 @@ def _knob(trait: type, default: Any, group: str, description: str, **meta: Any) 
 
 
 def _choice(values: tuple[str, ...], default: str, group: str, description: str) -> Any:
-    return Enum(values, default_value=default).tag(group=group, description=description)
+    return _Choice(values, default_value=default).tag(group=group, description=description)
 
 
 def _int(default, lo, hi, group, description, unit="", step=1):
-    return _knob(Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
+    return _knob(_Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
 
 
 def _float(default, lo, hi, group, description, unit="", step=0.1):
-    return _knob(Float, default, group, description, min=lo, max=hi, step=step, unit=unit)
+    return _knob(_Float, default, group, description, min=lo, max=hi, step=step, unit=unit)
 
 
 def _patch(n: int) -> Any:
     return _knob(
-        Bool,
+        _Bool,
         None,
         "patches",
         f"patch {n}/6, '{PATCH_TITLES[n]}': on, off, or None to follow the kernel preset",
@@ -143,7 +199,7 @@ class Config(HasTraits):
         128, 1, 4096, "swap device", "nr_requests: a full queue blocks the submitter", "requests"
     )
     merge_queued_writes = _knob(
-        Bool,
+        _Bool,
         False,
         "swap device",
         "adjacent writes waiting at the device merge into one request (QEMU's virtio-blk does; "
@@ -215,18 +271,7 @@ class Config(HasTraits):
     @classmethod
     def allowed(cls, name: str) -> str:
         """What values a knob allows, as a sentence fragment."""
-        t = cls.class_traits()[name]
-        m = t.metadata
-        if isinstance(t, Enum):
-            return "one of " + ", ".join(map(str, t.values))
-        if isinstance(t, Bool):
-            return (
-                "true, false or None (follow the kernel preset)"
-                if t.allow_none
-                else "true or false"
-            )
-        unit = f" {m['unit']}" if m.get("unit") else ""
-        return f"a number from {m['min']} to {m['max']}{unit}"
+        return allowed_values(cls.class_traits()[name])
 
     # ------------------------------------------------------------------ validation
     @validate(*_KNOBS)
