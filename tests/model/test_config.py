@@ -144,3 +144,14 @@ def test_missing_compressor_names_its_extra(monkeypatch):
         "compressor = 'zstd' is not allowed: zstd needs the [zstd] extra: "
         "pip install 'zswap-widgets[zstd]'"
     )
+
+
+@pytest.mark.parametrize("factor", [0, -1, float("inf"), float("nan"), "2", None, True])
+def test_scaled_refuses_what_is_not_a_size_factor(factor):
+    with pytest.raises(TraitError, match=r"^factor = .* is not allowed: must be a finite number"):
+        Config().scaled(factor)
+
+
+def test_scaled_names_the_knob_a_factor_pushes_out_of_range():
+    with pytest.raises(TraitError, match=r"^scaled\(1000\) gives \w+ = \d+ is not allowed: "):
+        Config().scaled(1000)

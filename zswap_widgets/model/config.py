@@ -383,10 +383,20 @@ class Config(HasTraits):
         """The same story at another size: memory sizes and the swap device's limits times
         `factor`, the time step divided by it, so that each step sees the same numbers of pages
         and requests and the timeline stays about the same."""
+        if (
+            isinstance(factor, bool)
+            or not isinstance(factor, int | float)
+            or not math.isfinite(factor)
+            or factor <= 0
+        ):
+            raise TraitError(f"factor = {factor!r} is not allowed: must be a finite number above 0")
         sizes = ("ram_mib", "kernel_reserved_mib", "baseline_used_mib", "alloc_mib", "reaccess_mib")
         rates = ("swap_iops", "swap_bandwidth_mib_s")
         changes = {n: int(getattr(self, n) * factor) for n in sizes + rates}
-        return self.replace(step_ms=self.step_ms / factor, **changes)
+        try:
+            return self.replace(step_ms=self.step_ms / factor, **changes)
+        except TraitError as e:
+            raise TraitError(f"scaled({factor!r}) gives {e}") from None
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some knobs changed."""
