@@ -1,4 +1,4 @@
-"""The v6.12 preset against the real 6.12 kernel's trace (shared/data, shipped in the package).
+"""The v6.12 preset against the real 6.12 kernel's trace (docs/kernel-notes.md §13, shipped in the package).
 
 The traced VM's CPU was emulated (about 4x slower, data README), so times differ; what must agree
 is the course: the pool against its thresholds, how the counters move together, and the pool

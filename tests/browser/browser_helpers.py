@@ -46,7 +46,7 @@ INSTALL_HINT = (
     "voila and jupyterlab (Playwright's own browser download is not used)"
 )
 VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension"]'
-# Console errors that are not the dashboard's (shared/reference/jupyter-ecosystem.md, 1.3):
+# Console errors that are not the dashboard's (known upstream noise of Voila 0.5):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
 # unload), Notebook 7's lab-extension in Voila (RUNTIME-012).
 ALLOWED_CONSOLE_ERRORS = (

@@ -14,7 +14,7 @@ from zswap_widgets.model.memcg_walk import (
 
 
 def naive_next(kinds, cand, state, fixed_iteration, fixed_errors):
-    """shrink_worker's loop as in the reference sheet §1.7, one memcg per iteration."""
+    """shrink_worker's loop as in docs/kernel-notes.md §8, one memcg per iteration."""
     while state["failures"] < MAX_RECLAIM_RETRIES:
         state["cursor"] += 1
         if state["cursor"] >= len(kinds):

@@ -1,4 +1,4 @@
-"""The measured Linux 6.12 traces shipped in zswap_widgets/data (see shared/data/README.md).
+"""The measured Linux 6.12 traces shipped in zswap_widgets/data (docs/kernel-notes.md §13).
 
 Each CSV starts with ``#`` lines: two lines describing the machine and the workload, the zswap
 module parameters read back from /sys/module/zswap/parameters (``# params name=value ...``), the

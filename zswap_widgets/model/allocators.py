@@ -1,10 +1,10 @@
 """Pool accounting per allocator, in whole pool pages (what zswap_total_pages() returns).
 
-* zsmalloc: the 119 size classes of the reference sheet's Appendix A (chain size 8); an object of
+* zsmalloc: the 119 size classes of docs/kernel-notes.md §6 (chain size 8); an object of
   `length` bytes goes to the smallest class >= length + 8 (the handle), lengths over 3624 to the
   4096-byte huge class. Each of `nr_zpools` pools (32 in v6.10, 1 from v6.12) packs its objects
   densely into zspages: pool pages = sum over classes of ceil(objects / objs_per_zspage) *
-  pages_per_zspage. This is the sheet's lower bound: the model assumes zs_compact keeps partly
+  pages_per_zspage. This is a lower bound: the model assumes zs_compact keeps partly
   empty zspages from piling up after frees.
 * zbud and z3fold: 64-byte chunks, the first chunk of a page is the header; at most 2 (zbud) or 3
   (z3fold) objects share a page, placed first fit over the lists of pages by free chunks as zbud
@@ -17,7 +17,8 @@ import numpy as np
 
 from .compressors import PAGE_SIZE
 
-# size:pages_per_zspage/objs_per_zspage, from the reference sheet's Appendix A.
+# size:pages_per_zspage/objs_per_zspage: zsmalloc's sizing rule applied to every class
+# (docs/kernel-notes.md §6).
 _ZS_TABLE = """
 32:1/128 48:3/256 64:1/64 80:5/256 96:3/128 112:7/256 128:1/32 144:7/199 160:5/128 176:4/93
 192:3/64 208:3/59 224:7/128 240:1/17 256:1/16 272:1/15 288:5/71 304:7/94 320:5/64 336:6/73

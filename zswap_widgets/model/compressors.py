@@ -1,9 +1,9 @@
 """The compressors, run for real on sampled page contents.
 
 Each compressor returns the compressed length of one 4 KiB page, or an error code that mirrors what
-the kernel's crypto wrapper reports when the output does not fit in PAGE_SIZE (reference sheet §1.5):
+the kernel's crypto wrapper reports when the output does not fit in PAGE_SIZE (docs/kernel-notes.md §4):
 lz4 and lz4hc fail with -EINVAL (reject_compress_fail), deflate and zstd with -ENOSPC
-(reject_compress_poor). CPU cost per page is a fixed figure from the sheet's §4 throughput table,
+(reject_compress_poor). CPU cost per page is a fixed figure from published throughputs (kernel-notes §4),
 so that a run does not depend on the speed of the machine that computes it.
 """
 
@@ -48,7 +48,7 @@ def _deflate(page: bytes) -> bytes:
     return c.compress(page) + c.flush()
 
 
-# Throughputs on a modern x86 core (sheet §4): lz4 ~700 MB/s compress / 4000 MB/s decompress,
+# Throughputs on a modern x86 core (kernel-notes §4): lz4 ~700 MB/s compress / 4000 MB/s decompress,
 # lz4hc ~50 / 4000, deflate (zlib -1) ~100 / 400, zstd -1 ~510 / 1550.
 _ALL = {
     "lz4": Compressor("lz4", _lz4, EINVAL, 5.9, 1.0),

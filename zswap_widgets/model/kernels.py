@@ -2,7 +2,7 @@
 
 A preset says which of Takero Funaki's six patches are applied and which later upstream changes are
 present. `Config` can switch any single patch on or off on top of a preset. The table in
-`kernel_table()` is what a student reads beside the reference sheet (shared/reference/zswap-kernel.md).
+`kernel_table()` is what a student reads beside docs/kernel-notes.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Memory sizes and watermarks, derived as the kernel derives them (reference sheet §6)."""
+"""Memory sizes and watermarks, derived as the kernel derives them (docs/kernel-notes.md §11)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 PAGES_PER_MIB = 256
 
 # set_recommended_min_free_kbytes with THP: pageblock_nr_pages (512 on x86-64) x nr_zones (2)
-# x (2 + MIGRATE_PCPTYPES^2 = 11), capped at 5 % of lowmem. The 6.12 trace in shared/data
-# keeps MemFree near 50-70 MiB under pressure, which fits this raised minimum.
+# x (2 + MIGRATE_PCPTYPES^2 = 11), capped at 5 % of lowmem. The measured 6.12 trace
+# (kernel-notes §13) keeps MemFree near 50-70 MiB under pressure, which fits this raised minimum.
 THP_MIN_FREE_PAGES = 512 * 2 * 11
 
 

@@ -1,6 +1,6 @@
 """shrink_worker's walk over the memcg tree (zswap_next_shrink) and its failure accounting.
 
-v6.10 (reference sheet §1.7): every visit to a memcg with nothing to write back counts as a
+v6.10 (docs/kernel-notes.md §8): every visit to a memcg with nothing to write back counts as a
 failure, so does the end of each walk, and an offline memcg counts as a failure and restarts the
 walk from the root. Patch 1 skips offline memcgs; patch 2 skips memcgs with empty LRUs (-ENOENT)
 and counts a failure at the end of a walk only if no memcg was attempted. 16 failures

@@ -5,8 +5,8 @@ compressible filler followed by random bytes for the rest. The filler is one of:
 
 * ``text``: words drawn from a fixed 400-word vocabulary with a Zipf law. With lz4 the default page
   (3/4 text, 1/4 random) compresses to about 0.65-0.7 of its size, which is the thread's
-  "2 GB ... compressed to 1.3 GB" (reference sheet §4, meaning (b));
-* ``byte``: one repeated byte, as in the measured 6.12 traces (shared/data), about 0.26 with lz4;
+  "2 GB ... compressed to 1.3 GB" (docs/kernel-notes.md §9);
+* ``byte``: one repeated byte, as in the measured 6.12 traces (kernel-notes §13), about 0.26 with lz4;
 * ``zero``: zero bytes.
 
 A sample of real pages is generated (once per compressor, fraction and filler) and compressed with

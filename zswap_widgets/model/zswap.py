@@ -1,5 +1,5 @@
-"""zswap_store and zswap_load: the store flow with every rejection path of the reference sheet
-(§1.4), the v6.10 hysteresis or patch 3's limits, same-filled pages, what each compressor and
+"""zswap_store and zswap_load: the store flow with every rejection path of docs/kernel-notes.md
+§3, the v6.10 hysteresis or patch 3's limits, same-filled pages, what each compressor and
 allocator refuses, and the workload memcg's zswap LRU (added at the tail, written back from the
 head). Part of `Simulation`; the state it uses is set up in `Simulation.__init__`."""
 
