@@ -10,16 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis import traces
-from .model import COUNTERS, KERNELS, STAGES, Config, KernelPreset, Run, Simulation, simulate
+from .model import (
+    COUNTERS,
+    KERNELS,
+    STAGES,
+    Budget,
+    Config,
+    KernelPreset,
+    Run,
+    RunTooLarge,
+    Simulation,
+    simulate,
+)
 
 __all__ = [
     "COUNTERS",
     "KERNELS",
     "STAGES",
+    "Budget",
     "Config",
     "Dashboard",
     "KernelPreset",
     "Run",
+    "RunTooLarge",
     "Simulation",
     "simulate",
     "traces",

@@ -21,6 +21,7 @@ runnable threads, and fixed CPU costs per operation (costs.py).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -31,6 +32,7 @@ from .config import Config
 from .costs import CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
+from .guard import Budget, RunTooLarge, check, ran_too_long
 from .machine import PAGES_PER_MIB, Machine
 from .memcg_walk import EMPTY as MEMCG_EMPTY
 from .memcg_walk import OFFLINE as MEMCG_OFFLINE
@@ -450,11 +452,25 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             out["same_filled_pages"] = 0
         return out
 
-    def run(self, progress: Callable[[float], None] | None = None) -> Run:
-        """Run to the end and return the result; `progress(fraction)` is called every 250 steps."""
+    def run(
+        self, progress: Callable[[float], None] | None = None, budget: Budget | None = None
+    ) -> Run:
+        """Run to the end and return the result. `progress(fraction)` is called every 250
+        steps computed one by one (and after each stretch of quiet steps); it may raise to
+        cancel the run. With a `budget`, the run stops with RunTooLarge once the CPU time it
+        took passes budget.seconds."""
+        start = time.thread_time()
         shown = 0.0
         while not self.done:
-            self.step(250)
+            quiet = self._quiet_steps(1 << 62)
+            if quiet:
+                self._skip(quiet)
+            else:
+                self.step(250)
+            if budget is not None:
+                cpu = time.thread_time() - start
+                if cpu > budget.seconds:
+                    raise RunTooLarge(ran_too_long(self.config, self.t, cpu, budget))
             if progress is not None:
                 shown = max(shown, self.progress())
                 progress(shown)
@@ -495,6 +511,16 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         )
 
 
-def simulate(config: Config | None = None, progress: Callable[[float], None] | None = None) -> Run:
-    """Run one scenario to the end."""
-    return Simulation(config).run(progress)
+def simulate(
+    config: Config | None = None,
+    progress: Callable[[float], None] | None = None,
+    budget: Budget | None = None,
+) -> Run:
+    """Run one scenario to the end, within `budget` (default `Budget()`: about 10 s and
+    500 MiB on the development machine; see guard.py). Raises RunTooLarge (a ValueError, one
+    line) before the run if its estimate does not fit, or during it once it passes the time
+    budget. `progress(fraction)` is called as the run goes; it may raise to cancel it."""
+    config = config if config is not None else Config()
+    budget = budget or Budget()
+    check(config, budget)
+    return Simulation(config).run(progress, budget)
