@@ -205,9 +205,10 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         )
         # The most one direct-reclaim batch can cost: every page compressed and, rejected
         # after all, written in requests of swap_merge_pages.
-        self._direct_batch_us = SWAP_CLUSTER_MAX * self._reclaim_us_per_page + self.cpu[
-            "submit"
-        ] * -(-SWAP_CLUSTER_MAX // c.swap_merge_pages)
+        requests = -(-SWAP_CLUSTER_MAX // c.swap_merge_pages)
+        self._direct_batch_us = (
+            SWAP_CLUSTER_MAX * self._reclaim_us_per_page + requests * self.cpu["submit"]
+        )
         self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
