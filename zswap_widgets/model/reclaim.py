@@ -38,8 +38,9 @@ class Reclaim:
         by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
         by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
         k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
-        # A copy: the requests keep these pages while the LRU's slots are reused.
-        ids = self.lru[self.lru_head : self.lru_head + k].copy()
+        # A copy (the requests keep these pages while the LRU's slots are reused), as intp so
+        # that indexing with it needs no conversion.
+        ids = self.lru[self.lru_head : self.lru_head + k].astype(np.intp)
         self.lru_head += k
         self._charge = self.cpu["reclaim"] * k
         self.resident -= k
