@@ -63,6 +63,8 @@ def test_bad_arguments_exit_2_with_the_config_error(capsys):
         (["run", "--set", "seed=1", "--set", "seed=2"], "--set seed is given twice (1 and 2)"),
         (["run", "--set", "alloc_mib=65536"], "run too large for its budget (10 s and 500 MiB)"),
         (["run", "--kernel", "v7"], "argument --kernel: invalid choice: 'v7'"),
+        (["run", "--budget-s", "0"], "argument --budget-s: '0' is not allowed: must be a number"),
+        (["run", "--budget-mib", "nan"], "argument --budget-mib: 'nan' is not allowed"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )

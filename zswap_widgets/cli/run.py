@@ -10,7 +10,7 @@ from ..model.guard import Budget
 from ..model.kernels import KERNELS
 from ..model.results import COUNTERS
 from ..model.simulation import simulate
-from .settings import SET_HELP, UsageError, parse_settings
+from .settings import SET_HELP, UsageError, parse_settings, positive_float
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,14 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     r.add_argument(
         "--budget-s",
-        type=float,
+        type=positive_float,
         default=default.seconds,
         metavar="SECONDS",
         help="refuse a run estimated to take longer (the model's cost guard)",
     )
     r.add_argument(
         "--budget-mib",
-        type=float,
+        type=positive_float,
         default=default.memory_mib,
         metavar="MIB",
         help="refuse a run estimated to need more memory",

@@ -53,6 +53,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a number above 0 (inf allowed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: must be a number above 0")
+    return value
+
+
 def parse_settings(texts: list[str]) -> dict[str, Any]:
     """Every --set, typed; the same knob twice with different values is an error."""
     settings: dict[str, Any] = {}
