@@ -146,3 +146,8 @@ def test_memory_estimate_bounds_the_measured_peak(config):
     finally:
         tracemalloc.stop()
     assert len(run.series["t_s"]) and peak <= est.memory_mib, (peak, est.memory_mib)
+
+
+def test_a_budget_is_a_budget(small):
+    with pytest.raises(ValueError, match=r"^budget = 60 is not allowed: must be a Budget, e.g."):
+        simulate(small, budget=60)

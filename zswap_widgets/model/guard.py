@@ -178,9 +178,21 @@ _LEVERS = {
 }
 
 
+def as_budget(budget: Budget | None) -> Budget:
+    """`budget`, or the default one for None."""
+    if budget is None:
+        return Budget()
+    if not isinstance(budget, Budget):
+        raise ValueError(
+            f"budget = {budget!r} is not allowed: must be a Budget, e.g. "
+            "Budget(seconds=60, memory_mib=2000), or None for the default"
+        )
+    return budget
+
+
 def check(config: Config, budget: Budget | None = None) -> Estimate:
     """The estimate of `config`; raises RunTooLarge if it does not fit `budget`."""
-    budget = budget or Budget()
+    budget = as_budget(budget)
     est = estimate(config)
     if not est.fits(budget):
         raise RunTooLarge(too_large(config, est, budget))

@@ -32,7 +32,7 @@ from .config import Config
 from .costs import CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
-from .guard import Budget, RunTooLarge, check, ran_too_long
+from .guard import Budget, RunTooLarge, as_budget, check, ran_too_long
 from .machine import PAGES_PER_MIB, Machine
 from .memcg_walk import EMPTY as MEMCG_EMPTY
 from .memcg_walk import OFFLINE as MEMCG_OFFLINE
@@ -522,6 +522,6 @@ def simulate(
     line) before the run if its estimate does not fit, or during it once it passes the time
     budget. `progress(fraction)` is called as the run goes; it may raise to cancel it."""
     config = config if config is not None else Config()
-    budget = budget or Budget()
+    budget = as_budget(budget)
     check(config, budget)
     return Simulation(config).run(progress, budget)
