@@ -1,8 +1,6 @@
-"""The v6.12 preset against the real 6.12 kernel's trace (docs/kernel-notes.md §13, shipped in the package).
-
-The traced VM's CPU was emulated (about 4x slower, data README), so times differ; what must agree
-is the course: the pool against its thresholds, how the counters move together, and the pool
-bytes per stored page.
+"""The v6.12 preset against the real 6.12 kernel's trace (docs/kernel-notes.md §13): the
+course, the pool against its thresholds, how the counters move together, the pool bytes per
+stored page. The figures themselves are in test_against_612.py.
 """
 
 import numpy as np

@@ -119,14 +119,16 @@ def test_bad_cells_name_the_file_line_and_column(tmp_path, rows, expected):
         traces.load_path(path)
 
 
-def test_allocation_rate_fit_needs_two_early_samples(tmp_path):
+def test_allocation_rate_fit_needs_three_early_samples(tmp_path):
     path = tmp_path / "mine.csv"
-    path.write_text(HEAD + "0.1,900000\n2.5,800000\n")
+    path.write_text(HEAD + "0.1,900000\n1.1,800000\n2.5,700000\n")
     tr = traces.load_path(path)  # loading is fine; the fit says what it lacks
     with pytest.raises(ValueError, match=r"mine.csv:3: the allocation-rate fit needs samples"):
         tr.alloc_rate_mib_s()
-    path.write_text(HEAD + "0.1,900000\n1.1,800000\n")
+    path.write_text(HEAD + "0.1,900000\n0.6,850000\n1.1,800000\n")
     assert traces.load_path(path).alloc_rate_mib_s() == 97  # 100,000 KiB in 1 s
+    path.write_text(HEAD + "0.1,900000\n0.6,900000\n1.1,900000\n")
+    assert traces.load_path(path).alloc_rate_mib_s() is None  # MemFree did not fall
     path.write_text(HEAD.replace("memfree_kb", "other") + "0.1,900000\n1.1,800000\n")
     with pytest.raises(ValueError, match=r"mine.csv: no column 'memfree_kb' for the allocation"):
         traces.load_path(path).alloc_rate_mib_s()

@@ -45,10 +45,12 @@ INSTALL_HINT = (
     "or set ZSWAP_CHROMIUM=/path/to/chromium, and `pip install -e '.[test]'` for playwright, "
     "voila and jupyterlab (Playwright's own browser download is not used)"
 )
-VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension"]'
+# Lab extensions a Voila page has no use for and that fail to load in it (console errors):
+# Notebook 7's (RUNTIME-012) and nbgrader's (needs JupyterLab's file browser).
+VOILA_EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]'
 # Console errors that are not the dashboard's (known upstream noise of Voila 0.5):
 # the page is offline (Font Awesome from a CDN), Voila's shutdown beacon has no _xsrf (403 at
-# unload), Notebook 7's lab-extension in Voila (RUNTIME-012).
+# unload).
 ALLOWED_CONSOLE_ERRORS = (
     re.compile(r"net::ERR_NAME_NOT_RESOLVED"),
     re.compile(r"net::ERR_INTERNET_DISCONNECTED"),
@@ -338,6 +340,7 @@ _JS_POOL = (
 _JS_FIGURES = """
 root => [...root.querySelectorAll('.bqplot.figure')].map(f => ({
   title: (f.querySelector('text.mainheading') || {}).textContent || '',
+  sweep: f.classList.contains('zswap-sweep-heatmap'),
   paths: [...f.querySelectorAll('path.line, rect.bar, path.area')].filter(
       p => (p.getAttribute('d') || p.getAttribute('height') || '').length > 0).length,
   width: f.getBoundingClientRect().width, height: f.getBoundingClientRect().height,
@@ -392,6 +395,10 @@ class DashboardPage:
 
     # -- reading
     def figures(self) -> list[dict]:
+        """The charts of the run (not the sweep panel's heatmap)."""
+        return [f for f in self.all_figures() if not f["sweep"]]
+
+    def all_figures(self) -> list[dict]:
         return self.root.evaluate(_JS_FIGURES)
 
     def pool(self) -> dict:

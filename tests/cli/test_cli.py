@@ -95,15 +95,19 @@ def test_knobs_lists_every_knob_with_its_range_default_and_description(capsys):
     assert "  max_pool_percent = 25" in out and "a whole number from 1 to 100 %" in out
 
 
-@pytest.mark.parametrize("command", ["run", "bench", "knobs", "tutorial"])
+@pytest.mark.parametrize(
+    "command", ["run", "bench", "knobs", "tutorial", "sweep", "validate", "record"]
+)
 def test_every_subcommand_documents_its_options(capsys, command):
     with pytest.raises(SystemExit) as e:
         main([command, "--help"])
     assert e.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert out.startswith(f"usage: zswap-widgets {command}")
+    if command in ("run", "sweep", "validate"):
+        assert "--set NAME=VALUE" in out and "`zswap-widgets knobs` lists every NAME" in out
     if command == "run":
-        assert "zswap-widgets knobs" in out and "(default: 10.0)" in out
+        assert "(default: 10.0)" in out
     if command == "bench":
         assert "(default: 10)" in out and "off patches-1-3 patches-1-6 v6.10" in out
 

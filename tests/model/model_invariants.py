@@ -11,7 +11,8 @@
   8 pages, for zsmalloc; one page for zbud and z3fold), the kernel's overshoot when it checks
   the limit before each store;
 * the process (one thread) used no more CPU than the time that passed (so also no more than
-  vcpus x elapsed), and allocated no faster than alloc_rate_mib_s;
+  vcpus x elapsed), and allocated no faster than alloc_rate_mib_s (a rate on x86; the model's
+  CPU speeds scale it: one page per `_page_us` of CPU);
 * the device holds no more requests than swap_queue_depth;
 * counters never fall, and with zswap off nothing is stored.
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 
 from zswap_widgets import COUNTERS, Simulation
-from zswap_widgets.model.machine import PAGES_PER_MIB
 from zswap_widgets.model.states import POOL, RAM, SWAP, SWAPCACHE, UNTOUCHED, ZEROMAP
 
 PLACES = (UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP, ZEROMAP)
@@ -62,7 +62,8 @@ class InvariantChecker:
         assert sim.user_s + sim.sys_s <= t + 1e-9 <= c.vcpus * t + 1e-9
         alloc_t = t if sim.alloc_end is None else sim.alloc_end
         allocated = sim.next_page if sim.alloc_end is None else sim.n_pages
-        assert allocated <= c.alloc_rate_mib_s * PAGES_PER_MIB * alloc_t + 1e-6
+        # alloc_rate_mib_s is the x86 rate; user_cpu_speed and cpu_speed scale it (_page_us)
+        assert allocated <= alloc_t * 1e6 / sim._page_us + 1e-6
         assert sim.device.busy <= c.swap_queue_depth
 
         now = sim.counters()

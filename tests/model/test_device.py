@@ -35,9 +35,27 @@ def test_adjacent_queued_writes_merge_only_when_enabled():
     for merge, queued in ((False, 3), (True, 1)):
         dev = device(merge_queued_writes=merge)
         for i in range(3):
-            dev.submit(WRITEBACK, np.array([10 + i]), 0.0)
+            dev.submit(SWAPOUT, np.array([10 + i]), 0.0)
         assert len(dev.writes) == queued
     dev = device(merge_queued_writes=True)
-    dev.submit(WRITEBACK, np.array([1]), 0.0)
-    dev.submit(WRITEBACK, np.array([5]), 0.0)  # not adjacent: its own request
+    dev.submit(SWAPOUT, np.array([1]), 0.0)
+    dev.submit(SWAPOUT, np.array([5]), 0.0)  # not adjacent: its own request
     assert len(dev.writes) == 2
+
+
+def test_writebacks_merge_only_while_reclaim_writes_wait():
+    """shrink_worker's bios come one at a time; QEMU merges those it takes in one batch, which
+    happens while reclaim's batches keep the virtqueue busy."""
+    alone = device(merge_queued_writes=True)
+    for i in range(3):
+        alone.submit(WRITEBACK, np.array([10 + i]), 0.0)
+    assert len(alone.writes) == 3
+    busy = device(merge_queued_writes=True)
+    busy.submit(SWAPOUT, np.arange(100, 132), 0.0)
+    for i in range(3):
+        busy.submit(WRITEBACK, np.array([10 + i]), 0.0)
+    assert len(busy.writes) == 2 and busy.queued_swapouts == 1
+    busy.serve(0.0)  # the reclaim write goes first; later writebacks stay one page each
+    assert busy.queued_swapouts == 0
+    busy.submit(WRITEBACK, np.array([13]), 0.0)
+    assert len(busy.writes[-1][1]) == 1

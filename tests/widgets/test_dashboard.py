@@ -25,6 +25,7 @@ NEW_VALUES = {
     "shrinker_delay_ms": 0,
     "allocator": "zbud",
     "compressor": "zstd",
+    "second_chance": True,
     "patch1": False,
     "patch2": False,
     "patch3": False,
@@ -35,7 +36,9 @@ NEW_VALUES = {
     "kernel_reserved_mib": 20,
     "baseline_used_mib": 30,
     "vcpus": 1,
+    "cpu_costs": "qemu-tcg",
     "cpu_speed": 2.0,
+    "user_cpu_speed": 0.5,
     "watermark_scale_factor": 500,
     "swap_iops": 500,
     "swap_bandwidth_mib_s": 10,
@@ -118,7 +121,7 @@ def test_every_control_reruns_and_shows_a_fresh_run(small):
         assert dash.error == "", (name, dash.error)
         expected = base
         if name == "kernel":  # a new preset clears the patch overrides (there were none)
-            expected = base.replace(**{f"patch{n}": None for n in range(1, 7)})
+            expected = base.replace(**dict.fromkeys(Config.preset_knobs()))
         assert dash.config == expected, name
         assert_shows(dash, expected, check_off=False)
         if marks_snapshot(dash) == before:

@@ -10,6 +10,7 @@ is off), /proc/vmstat pswpout and pswpin, MemFree and SwapFree in KiB.
     tr = traces.load("on_zs")
     tr.params["max_pool_percent"], tr.alloc_elapsed_s, tr["pool_total_size"][-1]
     tr.model_config()   # the model's Config for the same machine and settings
+    traces.compare(tr, simulate(tr.model_config())).format()   # model against trace
 
 Pure Python and numpy: no widgets.
 """
@@ -24,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .validation import Comparison, compare, courses
+
+__all__ = ["TRACES", "Comparison", "Trace", "compare", "courses", "load", "load_path", "parse"]
 
 TRACES = ("off", "on_zs")
 PAGE_SIZE = 4096
@@ -71,9 +76,10 @@ class Trace:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(stored > 0, pool / stored, np.nan)
 
-    def alloc_rate_mib_s(self) -> int:
+    def alloc_rate_mib_s(self) -> int | None:
         """How fast the traced program allocated while memory was free (MemFree's slope over
-        the first 2 s, before reclaim starts)."""
+        the first 2 s, before reclaim starts); None if MemFree did not fall. A trace without
+        MemFree, or with fewer than three sample times in those 2 s, raises ValueError."""
         where = self.source or self.name
         if "memfree_kb" not in self.columns:
             raise ValueError(
@@ -81,36 +87,75 @@ class Trace:
                 f"columns: {', '.join(self.columns)}"
             )
         early = self.t_s < 2.0
-        times = np.unique(self.t_s[early])
-        if len(times) < 2:
+        times = len(np.unique(self.t_s[early]))
+        if times < 3:
             line = int(self.lines[0]) if self.lines is not None and len(self.lines) else 0
             raise ValueError(
-                f"{where}:{line}: the allocation-rate fit needs samples at 2 or more times "
-                f"before t = 2 s; found {len(times)}"
+                f"{where}:{line}: the allocation-rate fit needs samples at 3 or more times "
+                f"before t = 2 s; found {times}"
             )
         slope_kib_s = np.polyfit(self.t_s[early], self["memfree_kb"][early], 1)[0]
-        return max(int(-slope_kib_s / 1024), 1)
+        rate = int(-slope_kib_s / 1024)
+        return rate if rate >= 1 else None
+
+    @property
+    def kernel_preset(self) -> str:
+        """The model's preset for the traced kernel: "off" if zswap was disabled, else by the
+        release in the header (v6.10 before 6.12, v6.12 up to 6.17, v6.18 from 6.18)."""
+        if not self.zswap_enabled:
+            return "off"
+        found = re.search(r"Linux (\d+)\.(\d+)", " ".join(self.description))
+        version = (int(found.group(1)), int(found.group(2))) if found else (6, 12)
+        if version < (6, 12):
+            return "v6.10"
+        return "v6.12" if version < (6, 18) else "v6.18"
+
+    @property
+    def emulated(self) -> bool:
+        """Whether the traced machine's CPU was emulated (QEMU TCG), as the header says."""
+        return any("TCG" in line for line in self.description)
+
+    @property
+    def hold_s(self) -> float:
+        """How long sampling went on after the allocation ended."""
+        return max(float(self.t_s[-1]) - self.alloc_elapsed_s, 0.0)
 
     def model_config(self, **changes: Any):
         """The model's `Config` for this trace's machine, workload and zswap parameters.
 
         Kernel v6.12 (or off), the disk's IOPS and bandwidth, RAM visible to the kernel, the
-        workload of the measurement (each page 1/4 random bytes and 3/4 one repeated byte, at
-        the trace's own allocation speed), the emulated CPU and QEMU's request merging.
+        workload of the measurement (each page 1/4 random bytes and 3/4 one repeated byte), an
+        idle tail as long as the trace's sampling after the allocation, and for an emulated
+        machine (QEMU TCG) its CPU costs, its single memcg and QEMU's request merging.
         """
         from ..model.config import Config
+        from ..model.costs import CPU_US, TCG_USER_CPU_SPEED
+        from ..model.machine import PAGES_PER_MIB
 
         m = self.machine
         settings: dict[str, Any] = {
-            "kernel": "v6.12" if self.zswap_enabled else "off",
+            "kernel": self.kernel_preset,
             "filler": "byte",
-            "compressible_fraction": 0.75,
-            # The traced VM's CPU was emulated, "roughly four times slower" (data README), and
-            # its virtio-blk disk sat behind QEMU, which merges adjacent queued requests.
-            "cpu_speed": 0.25,
-            "merge_queued_writes": True,
-            "alloc_rate_mib_s": self.alloc_rate_mib_s(),
+            "compressible_fraction": m.get("fraction", 0.75),
+            "idle_s": round(math.ceil(self.hold_s * 10) / 10, 1),
         }
+        if "alloc_mib" in m:
+            settings["alloc_mib"] = int(m["alloc_mib"])
+        if self.emulated:
+            # The kernel lab's VM: an emulated CPU measured path by path (costs.py), no cgroup
+            # hierarchy (the root memcg only), and a virtio-blk disk behind QEMU, which merges
+            # adjacent queued requests. The program's speed on x86 is the model's default.
+            settings.update(
+                cpu_costs="qemu-tcg",
+                user_cpu_speed=TCG_USER_CPU_SPEED,
+                merge_queued_writes=True,
+                nr_memcgs=1,
+                empty_memcgs=0,
+            )
+        elif self.alloc_rate_mib_s() is not None:
+            # The model's x86 page fault bounds the speed it can represent.
+            fastest = math.ceil(1e6 / (CPU_US["fault"] * PAGES_PER_MIB)) - 1
+            settings["alloc_rate_mib_s"] = min(self.alloc_rate_mib_s(), fastest)
         if "iops" in m:
             settings["swap_iops"] = int(m["iops"])
         if "bandwidth_mib_s" in m:
@@ -119,6 +164,9 @@ class Trace:
             settings["ram_mib"] = int(m["ram_mib"])
             if "visible_mib" in m:
                 settings["kernel_reserved_mib"] = int(m["ram_mib"] - m["visible_mib"])
+        elif "visible_mib" in m:  # a recorded machine: only MemTotal is known
+            settings["ram_mib"] = int(m["visible_mib"])
+            settings["kernel_reserved_mib"] = 0
         if "vcpus" in m:
             settings["vcpus"] = int(m["vcpus"])
         if self.zswap_enabled:
@@ -143,9 +191,11 @@ def _value(text: str) -> Any:
 _MACHINE_PATTERNS = {
     "ram_mib": r"(\d+) MiB RAM",
     "visible_mib": r"\((\d+) MiB visible\)",
-    "vcpus": r"(\d+) vCPUs?",
+    "vcpus": r"(\d+) v?CPUs?",
     "iops": r"(\d+) IOPS",
     "bandwidth_mib_s": r"(\d+(?:\.\d+)?) MiB/s",
+    "alloc_mib": r"writes (\d+) MiB of pages",
+    "fraction": r"a fraction (\d*\.?\d+) of one repeated byte",
 }
 
 

@@ -13,16 +13,17 @@ import sys
 from traitlets import TraitError
 
 from ..model.guard import RunTooLarge
-from . import bench, knobs, run, tutorial
+from . import bench, knobs, record, run, sweep, tutorial, validate
 from .settings import Parser, UsageError
 
-COMMANDS = (run, bench, knobs, tutorial)
+COMMANDS = (run, bench, knobs, sweep, tutorial, validate, record)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="zswap-widgets",
-        description="A stepwise model of Linux zswap: run scenarios, the benchmark, the tutorial.",
+        description="A stepwise model of Linux zswap: run scenarios, the benchmark, the tutorial; "
+        "record a real kernel and validate the model against it.",
         epilog="`zswap-widgets COMMAND --help` describes each command's options.",
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)

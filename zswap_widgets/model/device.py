@@ -33,6 +33,7 @@ class SwapDevice:
         self.in_service: deque = deque()  # (done_t, kind, pages, submit_t), done_t ascending
         self.merge_queued = c.merge_queued_writes
         self.served = [0, 0, 0]  # requests the device started, by kind, in the current step
+        self.queued_swapouts = 0  # reclaim's write requests waiting to be served
 
     @property
     def busy(self) -> int:
@@ -48,9 +49,13 @@ class SwapDevice:
 
         With merge_queued_writes, a write whose first page follows the last page of the newest
         queued write of the same kind joins it (pages stand for swap slots, allocated in LRU
-        order), as QEMU's virtio-blk merges adjacent requests before its throttle counts them."""
+        order), as QEMU's virtio-blk merges adjacent requests before its throttle counts them.
+        QEMU merges the requests it takes from the virtqueue in one batch: reclaim's come in
+        batches (its plug), shrink_worker's bios one at a time, so a writeback joins another
+        only while reclaim's writes also wait at the device (see README "Calibration")."""
         writes = self.writes
-        if kind != SWAPIN and self.merge_queued and writes and len(pages):
+        batched = kind == SWAPOUT or (kind == WRITEBACK and self.queued_swapouts > 0)
+        if batched and self.merge_queued and writes and len(pages):
             k0, p0, t0, o0 = writes[-1]
             if (
                 k0 == kind
@@ -61,6 +66,8 @@ class SwapDevice:
                 writes[-1] = (kind, np.concatenate((p0, pages)), t0, o0 if o0 >= 0 else owner)
                 return
         (self.reads if kind == SWAPIN else writes).append((kind, pages, now, owner))
+        if kind == SWAPOUT:
+            self.queued_swapouts += 1
 
     def serve(self, now: float) -> None:
         """Start the requests the step's tokens allow; they complete after the base latency."""
@@ -74,6 +81,8 @@ class SwapDevice:
                 kind, pages, t0, owner = reads.popleft()
             else:
                 kind, pages, t0, owner = writes.popleft()
+                if kind == SWAPOUT:
+                    self.queued_swapouts -= 1
             self._ops -= 1
             self._bytes -= max(len(pages), 1) * PAGE_SIZE  # a service page's writeback: 1
             self.served[kind] += 1

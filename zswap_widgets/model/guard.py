@@ -26,7 +26,7 @@ The estimate, in the model's own terms:
   measurement compare: within a factor of about 2 either way);
 * memory: bytes per page and per zswap entry handle (measured with tracemalloc, the peak while
   the simulation is set up), the zbud/z3fold page lists, and the series (bounded, see
-  recorder.py) with the copies `Run` makes of them.
+  series.py) with the copies `Run` makes of them.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from traitlets import Int, TraitError
 from .allocators import make_allocator
 from .config import Config
 from .machine import PAGES_PER_MIB, Machine
-from .recorder import MAX_ROWS
 from .results import SERIES
+from .series import MAX_ROWS
 from .states import PAGE_CLUSTER
 from .workload import sample_lengths
 

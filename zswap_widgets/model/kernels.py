@@ -35,6 +35,9 @@ class KernelPreset:
     nr_zpools: int = 32
     # Allocators the kernel still has (zbud and z3fold were removed around v6.15).
     allocators: tuple[str, ...] = ("zsmalloc", "zbud", "z3fold")
+    # v6.12 (Nhat Pham's second-chance patch): zswap_store sets entry->referenced and
+    # shrink_memcg_cb rotates a referenced entry (clearing the bit) instead of writing it back.
+    second_chance: bool = False
 
     def has(self, patch: int) -> bool:
         return patch in self.patches
@@ -69,10 +72,12 @@ KERNELS: dict[str, KernelPreset] = {
         KernelPreset(
             "v6.12",
             "What landed: patches 1 and 2 only; the hysteresis stays. One zpool per pool; zero "
-            "pages handled by the swap layer.",
+            "pages handled by the swap layer; the second-chance bit: every entry is stored "
+            "referenced and the shrinker rotates it once before it may be written back.",
             patches=frozenset({1, 2}),
             zero_pages_in_swap_layer=True,
             nr_zpools=1,
+            second_chance=True,
         ),
         KernelPreset(
             "v6.18",
@@ -83,6 +88,7 @@ KERNELS: dict[str, KernelPreset] = {
             nr_zpools=1,
             store_incompressible_upstream=True,
             allocators=("zsmalloc",),
+            second_chance=True,
         ),
     )
 }
@@ -91,12 +97,13 @@ KERNELS: dict[str, KernelPreset] = {
 def kernel_table() -> str:
     """A Markdown table of the presets, for the README and the notebooks."""
     rows = [
-        "| preset | patches | hysteresis | WQ_MEM_RECLAIM | incompressible pages | zpools | allocators |",
-        "|---|---|---|---|---|---|---|",
+        "| preset | patches | hysteresis | WQ_MEM_RECLAIM | second chance | incompressible pages "
+        "| zpools | allocators |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for k in KERNELS.values():
         if not k.enabled:
-            rows.append(f"| {k.name} | - | - | - | - | - | zswap disabled |")
+            rows.append(f"| {k.name} | - | - | - | - | - | - | zswap disabled |")
             continue
         incompressible = (
             "stored as-is (v6.18)"
@@ -107,7 +114,8 @@ def kernel_table() -> str:
         )
         rows.append(
             f"| {k.name} | {','.join(map(str, sorted(k.patches))) or 'none'} | "
-            f"{'no' if k.has(3) else 'yes'} | {'no' if k.has(4) else 'yes'} | {incompressible} | "
+            f"{'no' if k.has(3) else 'yes'} | {'no' if k.has(4) else 'yes'} | "
+            f"{'yes' if k.second_chance else 'no'} | {incompressible} | "
             f"{k.nr_zpools} | {', '.join(k.allocators)} |"
         )
     return "\n".join(rows)

@@ -119,6 +119,12 @@ class MemcgWalk:
             and self.candidates[0] == memcg
         )
 
+    def rotated(self, n: int = 1) -> bool:
+        """shrink_memcg returned -EAGAIN (n times) because its one-entry walk (nr_to_walk = 1)
+        only rotated a referenced entry (v6.12's second chance): a failure in every version.
+        True if the worker must stop."""
+        return self._fail(n)
+
     def empty_lru(self) -> bool:
         """The memcg at the cursor had nothing to write back; True if the worker must stop."""
         return not self.fixed_errors and self._fail(1)

@@ -3,10 +3,11 @@ enters direct reclaim below the min watermark, loads pages from zswap and reads 
 the swap device with readahead, stalling while that IO is in flight. Part of `Simulation`.
 
 The process is one thread and does only the work its CPU time pays for: each step it gets its
-vCPU share, and work that costs more than is left (a page at a slow allocation rate, a direct
-reclaim batch) waits for the next step with the time left carried over (`cpu_carry_us`). So its
-user + sys time never exceeds the time that passed and it never allocates faster than
-alloc_rate_mib_s. Time left when it blocks (IO, no free tag, no free page) is not carried."""
+vCPU share. A page (or a page read back) that costs more than is left waits for the next step,
+with the time left carried over (`cpu_carry_us`): the allocation never beats alloc_rate_mib_s. A
+direct-reclaim batch runs whole and what it costs past the step is paid in the next steps
+(Simulation._on_cpu), its sys time counted as it is paid, so user + sys never exceeds the time
+that passed. Time left when it blocks (IO, no free tag, no free page) is not carried."""
 
 from __future__ import annotations
 
@@ -48,12 +49,12 @@ class AllocatingProcess:
         used = 0.0
         while self.next_page < end:
             left = budget - used
+            if left <= 0:
+                break
             free = self.free_pages - m.min_pages
             if free <= 0:
-                # Direct reclaim: one batch, once the thread's time pays for the most it can cost.
-                if left < self._direct_batch_us:
-                    self.cpu_carry_us = left
-                    break
+                # Direct reclaim: one whole batch; what it costs past this step's time is paid
+                # in the next steps (Simulation._on_cpu).
                 self._charge = 0.0
                 us, blocked = self.reclaim(left, SWAP_CLUSTER_MAX)
                 self.sys_s += us / 1e6

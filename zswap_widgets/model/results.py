@@ -21,11 +21,15 @@ DEBUGFS_COUNTERS = (
     "same_filled_pages",
 )
 VMSTAT_COUNTERS = ("pswpin", "pswpout", "zswpin", "zswpout", "zswpwb")
-COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS
+# The model's own counters: the kernel exports nothing for these (no debugfs or vmstat entry).
+# model_only_lru_rotations: entries shrink_memcg_cb rotated instead of writing back because their
+# referenced bit was set (6.12's second chance; mm/zswap.c shrink_memcg_cb, LRU_ROTATE).
+MODEL_COUNTERS = ("model_only_lru_rotations",)
+COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS + MODEL_COUNTERS
 
 # Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
 # A long run records one row per `Run.steps_per_row` steps instead (a power of two, see
-# recorder.py: at most 131,072 rows): a row's t_s is the start of its steps, levels and
+# series.py: at most 131,072 rows): a row's t_s is the start of its steps, levels and
 # cumulative values are those at their end, and the per-step values of SERIES_MEAN are the mean
 # per step over them (io_latency_ms over the steps that completed requests).
 SERIES = (
@@ -55,6 +59,7 @@ SERIES = (
     "pool_limit_hit",
     "zswpout",
     "pswpout",
+    "lru_rotations",  # model_only_lru_rotations (cumulative; no kernel counter)
 )
 
 SERIES_MEAN = (
@@ -110,6 +115,20 @@ class Run:
             "sys_s": round(self.sys_s, 4),
             "counters": dict(self.counters),
         }
+
+    def to_pandas(self) -> Any:
+        """The series as a pandas DataFrame; config, timings, counters and stages in its
+        ``attrs`` (model/export.py; needs pandas)."""
+        from .export import run_to_pandas
+
+        return run_to_pandas(self)
+
+    def to_csv(self, path: Any) -> Any:
+        """Write the series as CSV after ``# name: JSON`` metadata lines (config, timings,
+        counters, stages); the format is described in model/export.py. Returns the path."""
+        from .export import run_to_csv
+
+        return run_to_csv(self, path)
 
 
 def stage_segments(

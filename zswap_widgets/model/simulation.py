@@ -29,7 +29,7 @@ import numpy as np
 from .allocators import make_allocator
 from .compressors import COMPRESSORS, PAGE_SIZE
 from .config import Config
-from .costs import CPU_US
+from .costs import COMPRESS_SLOWDOWN, CPU_COSTS, CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
 from .guard import Budget, RunTooLarge, as_budget, check, ran_too_long
@@ -41,9 +41,9 @@ from .memcg_walk import WORKLOAD as MEMCG_WORKLOAD
 from .memcg_walk import MemcgWalk
 from .process import AllocatingProcess
 from .reclaim import Reclaim
-from .recorder import SeriesRecorder
 from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
 from .results import stage_segments as _segments
+from .series import SeriesRecorder
 from .shrinker import ShrinkWorker
 from .states import (
     ALLOC,
@@ -55,13 +55,13 @@ from .states import (
     REACCESS,
     SHRINKER,
     SWAP,
-    SWAP_CLUSTER_MAX,
     ZSPAGE_SLACK,
 )
 from .workload import SAMPLE_PAGES, sample_lengths
 from .zswap import ZswapPaths
 
 SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
+REJECT_SMOOTHING = 0.3  # weight of the current step in the recent rate of rejected stores
 
 
 class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
@@ -83,6 +83,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.store_as_is = (c.patch(5) or k.store_incompressible_upstream) and self.enabled
         self.delay = c.shrinker_delay_ms / 1000 if c.patch(6) else 0.0
         self.zero_in_swap_layer = k.zero_pages_in_swap_layer
+        self.second_chance = c.uses_second_chance and self.enabled
         self.compressor = COMPRESSORS[c.compressor]
 
         # Limits in pages (zswap_max_pages, zswap_accept_thr_pages, zswap_shrink_start_pages).
@@ -107,6 +108,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.zero = zero[pick]
         self.where = np.zeros(n, dtype=np.int8)
         self.stored_length = np.zeros(n_handles, dtype=np.int32)
+        # zswap_entry.referenced (v6.12+): set by zswap_store, cleared by the shrinker's rotation.
+        self.referenced = np.zeros(n_handles, dtype=bool)
 
         # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO arrays
         # whose live entries move to the front when the tail reaches the end (see _lru_push,
@@ -164,6 +167,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # Shrinker state.
         self.shrinker = IDLE
         self.delay_stamp = -1e9  # zswap_shrinker_delay_start (patch 6)
+        self._rotations_since_writeback = 0  # for the narration of the LRU's ageing
+        self._ageing_logged = 0
 
         # Workload state.
         self.phase = ALLOC
@@ -176,6 +181,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # kswapd's state carries over from step to step.
         self.kswapd_awake = False
         self._busy_cpus = 0.0  # vCPUs kswapd and the process kept busy in the last step
+        self._cpu_debt = [0.0, 0.0, 0.0]  # CPU time each thread ran over, by KSWAPD etc.
 
         # Accounting.
         self.t = 0.0
@@ -185,29 +191,29 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.sys_s = 0.0
         self.cnt = dict.fromkeys(COUNTERS, 0)
         self.step_rejects = 0
+        self.step_queueing_rejects = 0  # rejected stores that queue shrink_worker
+        self.rejects_per_step = 0.0  # their recent rate
         self.step_limit_rejects = 0
         self.step_stores = 0
         self.step_stall = 0.0
         self.step_latency: list[float] = []
         self._tag_quota = 0  # device tags the running thread may still take this step
         self._tag_carry = 0.0
-        # CPU costs on this machine: the x86 figures divided by cpu_speed.
-        self.cpu = {name: us / c.cpu_speed for name, us in CPU_US.items()}
-        self.compress_us = self.compressor.compress_us / c.cpu_speed
-        self.decompress_us = self.compressor.decompress_us / c.cpu_speed
+        # CPU costs on this machine: the cpu_costs machine's figures divided by cpu_speed.
+        self.cpu = {name: us / c.cpu_speed for name, us in CPU_COSTS[c.cpu_costs].items()}
+        slowdown = COMPRESS_SLOWDOWN[c.cpu_costs] / c.cpu_speed
+        self.compress_us = self.compressor.compress_us * slowdown
+        self.decompress_us = self.compressor.decompress_us * slowdown
         # Config values read in the step loop, as plain attributes.
         self._merge = c.swap_merge_pages
         self._vcpus = c.vcpus
         self._max_time = c.max_time_s
-        self._page_us = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
+        # One page of the allocation: the workload's user time (alloc_rate_mib_s on x86, less
+        # the x86 fault, at user_cpu_speed) and the page fault on this machine.
+        page_x86 = 1e6 / (c.alloc_rate_mib_s * PAGES_PER_MIB)
+        self._page_us = (page_x86 - CPU_US["fault"]) / c.user_cpu_speed + self.cpu["fault"]
         self._reclaim_us_per_page = self.cpu["reclaim"] + (
             self.compress_us if self.enabled else 0.0
-        )
-        # The most one direct-reclaim batch can cost: every page compressed and, rejected
-        # after all, written in requests of swap_merge_pages.
-        requests = -(-SWAP_CLUSTER_MAX // c.swap_merge_pages)
-        self._direct_batch_us = (
-            SWAP_CLUSTER_MAX * self._reclaim_us_per_page + requests * self.cpu["submit"]
         )
         self._shrink_tag_carry = 0.0
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
@@ -283,9 +289,11 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
     def _skip(self, k: int) -> None:
         """Record k quiet steps at once: the last row repeated with the clock advanced."""
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_queueing_rejects = 0
         self.step_latency = []
         self.step_stall = self.dt * 1e6 if self.phase in (ALLOC, REACCESS) else 0.0
         self.device.served = [0, 0, 0]
+        self.rejects_per_step *= (1 - REJECT_SMOOTHING) ** k
         self.recorder.add_quiet(self._row(), k, self.steps, self.dt)
         self.steps += k
         self.t = self.steps * self.dt  # from the step count: the same however steps are grouped
@@ -296,6 +304,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         m = self.machine
         dt_us = self.dt * 1e6
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_queueing_rejects = 0
         self.step_latency = []
         self.step_stall = 0.0
         self.device.served = [0, 0, 0]
@@ -313,9 +322,11 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         others = int(self.kswapd_awake) + int(working)
         if shrinking and self.mem_reclaim_wq:
             share = min(1.0, self._vcpus / (others + 1))
-            shrink_share = share
         else:
             share = min(1.0, self._vcpus / max(others, 1))
+        if self.mem_reclaim_wq:
+            shrink_share = min(1.0, self._vcpus / (others + 1))
+        else:
             # The vCPU time kswapd and the process actually used last step is not available.
             shrink_share = min(1.0, max(self._vcpus - self._busy_cpus, 0.0))
 
@@ -339,19 +350,28 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self._charge = 0.0
                 self._tag_quota = fair
                 self._owner = KSWAPD
-                k_used, _ = self.reclaim(dt_us * share, target)
+                k_used = self._on_cpu(KSWAPD, dt_us * share, lambda b: self.reclaim(b, target)[0])
             else:
                 self.kswapd_awake = self.free_pages < m.high_pages and self.inflight > 0
+                self._cpu_debt[KSWAPD] = 0.0
         # The process allocates continuously and takes the free pages first; the shrinker's
         # folio allocation then comes from its own direct reclaim (see shrinker_pages).
         self._tag_quota = self.device.free_tags - shrink_tags
         self._owner = PROCESS
-        used = self._process(dt_us * share)
+        used = self._on_cpu(PROCESS, dt_us * share, self._process)
+        self.step_stall = min(self.step_stall, max(dt_us - used, 0.0))  # carried work ran
         self._busy_cpus = (k_used + used) / dt_us
-        if shrinking:
+        # Rejected stores per step that queue the worker, smoothed over a few steps: reclaim
+        # rejects a batch page by page, so they arrive spread out (see ShrinkWorker._requeued).
+        self.rejects_per_step += REJECT_SMOOTHING * (
+            self.step_queueing_rejects - self.rejects_per_step
+        )
+        if shrinking or self.shrinker == QUEUED:  # queued by a store rejected this step
             self._tag_quota = shrink_tags
             self._owner = SHRINKER
-            self.shrink_worker(dt_us * shrink_share)
+            self._on_cpu(SHRINKER, dt_us * shrink_share, self.shrink_worker)
+        else:
+            self._cpu_debt[SHRINKER] = 0.0
         self._advance_phase()
         self._record()
         self.steps += 1
@@ -359,6 +379,29 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.t = self.steps * self.dt
         if self.t >= self._max_time - 1e-9:
             self.phase = DONE
+
+    def _on_cpu(self, who: int, budget: float, work: Callable[[float], float]) -> float:
+        """Run one thread's work for a step's CPU budget. Work is done in whole units (a
+        reclaim batch, a writeback), so a thread may run over its budget; the excess carries
+        over and comes off its next steps. Returns the CPU time the thread was busy."""
+        debt = self._cpu_debt[who]
+        if debt >= budget:
+            self._cpu_debt[who] = debt - budget
+            self._paid(who, budget)
+            return budget
+        left = budget - debt
+        self._paid(who, debt)
+        used = work(left)
+        over = max(used - left, 0.0)
+        self._cpu_debt[who] = over
+        self._paid(who, -over)
+        return debt + min(used, left)
+
+    def _paid(self, who: int, us: float) -> None:
+        """The process's sys time counts a batch's excess as its next steps pay it, so that its
+        user + sys never runs ahead of the clock (kswapd and the worker report no times)."""
+        if who == PROCESS:
+            self.sys_s += us / 1e6
 
     def _advance_phase(self) -> None:
         c = self.config
@@ -430,6 +473,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             cnt["pool_limit_hit"],
             cnt["zswpout"],
             cnt["pswpout"],
+            cnt["model_only_lru_rotations"],
         )
 
     # ------------------------------------------------------------------ API

@@ -44,6 +44,7 @@ class ZswapPaths:
             k -= 1
         if k < len(handles) and pool.total_pages >= self.max_pages and self.hysteresis:
             self.reached_full = True
+        self.referenced[handles[:k]] = self.second_chance
         return k
 
     def zswap_store(self, ids: np.ndarray) -> np.ndarray:
@@ -161,8 +162,11 @@ class ZswapPaths:
         self.delay_stamp = self.t  # patch 6: any reject postpones writeback
         if self.reached_full or over_limit:
             self.queue_shrink()
+            self.step_queueing_rejects += n  # each of them queues a stopped worker again
 
     def _zlru_push(self, h: np.ndarray) -> None:
+        """zswap_lru_add at the tail, with entry->referenced = true from zswap_store (v6.12+)."""
+        self.referenced[h] = self.second_chance
         k = len(h)
         if self.ztail + k > len(self.zlru):
             self._zlru_compact()
@@ -182,16 +186,43 @@ class ZswapPaths:
         self.zpos[live] = np.arange(k)
         self.zhead, self.ztail = 0, k
 
-    def _zlru_pop(self) -> int:
-        """The oldest live entry of the workload memcg's zswap LRU, or -1."""
+    def _zlru_peek(self) -> int:
+        """The oldest live entry of the workload memcg's zswap LRU (left at the head), or -1."""
         zlru, zpos, where = self.zlru, self.zpos, self.where
         while self.zhead < self.ztail:
             pos = self.zhead
             h = int(zlru[pos])
-            self.zhead += 1
             if where[h] == POOL and zpos[h] == pos:
                 return h
+            self.zhead += 1
         return -1
+
+    def _zlru_pop(self) -> int:
+        """The oldest live entry of the workload memcg's zswap LRU, taken off the head, or -1."""
+        h = self._zlru_peek()
+        if h >= 0:
+            self.zhead += 1
+        return h
+
+    def _zlru_rotate(self, most: int) -> int:
+        """LRU_ROTATE of up to `most` entries at the head, while they are live and referenced:
+        each moves to the tail with its referenced bit cleared. Returns how many rotated."""
+        if self.ztail + min(most, self.ztail - self.zhead) > len(self.zlru):
+            self._zlru_compact()  # room at the tail for what moves there
+        a = self.zhead
+        seg = self.zlru[a : min(a + most, self.ztail)]
+        ok = (self.where[seg] == POOL) & (self.zpos[seg] == np.arange(a, a + len(seg)))
+        ok &= self.referenced[seg]
+        n = len(seg) if ok.all() else int(np.argmin(ok))
+        if n:
+            h = seg[:n].copy()
+            t = self.ztail
+            self.zlru[t : t + n] = h
+            self.zpos[h] = np.arange(t, t + n)
+            self.referenced[h] = False
+            self.zhead += n
+            self.ztail += n
+        return n
 
     def _zswap_load(self, i: int) -> None:
         self.sys_s += self.decompress_us / 1e6

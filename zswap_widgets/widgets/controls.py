@@ -93,18 +93,18 @@ class OptionalIntSlider(w.HBox):
 
 
 class PatchToggle(w.HBox):
-    """One patch: a checkbox showing whether it applies, set by hand = an explicit override.
+    """One preset knob (a patch, the second chance): a checkbox showing whether it applies,
+    set by hand = an explicit override.
 
     `value` is the Config knob: None follows the kernel preset, True/False overrides it.
     """
 
     value = Bool(None, allow_none=True)
 
-    def __init__(self, n: int, trait: Bool) -> None:
-        self.n = n
+    def __init__(self, label: str, trait: Bool) -> None:
         self.check = w.Checkbox(
             value=False,
-            description=f"patch {n}: {PATCH_TITLES[n]}",
+            description=label,
             indent=False,
             tooltip=trait.metadata["description"],
         )
@@ -187,8 +187,10 @@ def make_control(name: str, trait: Any) -> w.Widget:
             style=STYLE,
             layout={"width": "420px"},
         )
-    if isinstance(trait, Bool) and name.startswith("patch"):
-        return PatchToggle(int(name[len("patch") :]), trait)
+    if isinstance(trait, Bool) and trait.allow_none:
+        n = name[len("patch") :]
+        label = f"patch {n}: {PATCH_TITLES[int(n)]}" if name.startswith("patch") else name
+        return PatchToggle(label, trait)
     if isinstance(trait, Bool):
         return w.Checkbox(description=name, tooltip=tip, indent=False, style=STYLE)
     if isinstance(trait, Int) and trait.allow_none:
@@ -316,13 +318,14 @@ class Controls:
             self._show_effective()
             return
         with self.quiet():
-            for n in PATCH_TITLES:
-                self.widgets[f"patch{n}"].value = None
+            for name in Config.preset_knobs():
+                self.widgets[name].value = None
             self._show_effective()
 
     def _show_effective(self) -> None:
-        preset = KERNELS.get(self.widgets["kernel"].value)
-        for n in PATCH_TITLES:
-            self.widgets[f"patch{n}"].set_preset(bool(preset and preset.has(n)))
+        kernel = self.widgets["kernel"].value
+        for name in Config.preset_knobs():
+            applies = kernel in KERNELS and Config.preset_applies(kernel, name)
+            self.widgets[name].set_preset(applies)
         accept = self.widgets["accept_threshold_percent"].value
         self.widgets["shrink_start_percent"].show_effective(min(100, accept + 1))

@@ -9,13 +9,16 @@ import numpy as np
 from traitlets import TraitError
 
 from ..model.config import Config
+from ..model.export import run_csv
 from ..model.kernels import KERNELS
 from ..model.results import Run
 from ..model.scenario import from_code, to_code
 from .charts import Charts
 from .controls import Controls
 from .debounce import Debouncer
+from .download import DownloadButton
 from .runs import RunCache, off_baseline
+from .sweep_panel import SweepPanel
 from .tables import counters_html, events_html, stage_html
 from .view import run_view
 
@@ -36,7 +39,7 @@ SCENARIOS: dict[str, Config] = {
 }
 SPEEDS = (("¼×", 0.25), ("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("5×", 5.0), ("10×", 10.0))
 PLAY_INTERVAL_MS = 100
-_NO_OVERRIDES = {f"patch{n}": None for n in range(1, 7)}
+_NO_OVERRIDES = dict.fromkeys(Config.preset_knobs())
 
 
 def _error_html(text: str) -> str:
@@ -173,6 +176,12 @@ class Dashboard(w.VBox):
         self.events_title = w.HTML("<b>what happened</b>")
         self.events = w.HTML("")
 
+        # sweeps of two knobs around the current configuration; a clicked cell is loaded here
+        self.sweep_panel = SweepPanel(config, on_select=self.load)
+        self.download_run = DownloadButton(
+            "CSV of the shown run", lambda: ("zswap-run.csv", run_csv(self.shown_run))
+        )
+
         self._wire(debounce_s)
         super().__init__(self._layout(), **kwargs)
         self.refresh()
@@ -236,6 +245,7 @@ class Dashboard(w.VBox):
         else:
             self._set_error("")
         self._config = config
+        self.sweep_panel.config = config
         self._simulate(config, compare)
 
     def set_time(self, t_s: float) -> None:
@@ -333,6 +343,12 @@ class Dashboard(w.VBox):
             grid,
             panels["bench"],
             tables,
+            self.download_run,
+            w.Accordion(
+                children=[self.sweep_panel],
+                titles=("Sweep two knobs: a heatmap of a metric, where zswap stops paying",),
+                selected_index=0,
+            ),
         ]
 
     # ------------------------------------------------------------------ handlers
@@ -469,6 +485,7 @@ class Dashboard(w.VBox):
             self.scrubber.max = last
             self.play.max = last
         self.code.value = to_code(self._config)
+        self.download_run.reset()
         self._apply_speed()
         if self.scrubber.value != last:
             self.scrubber.value = last  # -> _show_time

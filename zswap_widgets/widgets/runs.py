@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
+from ..model.baseline import off_baseline
 from ..model.config import Config
 from ..model.results import Run
 
@@ -15,20 +16,7 @@ def _simulate(config: Config, progress: Callable[[float], None] | None) -> Run:
     return simulate(config, progress=progress)
 
 
-ZSWAP_KNOBS = tuple(
-    n for n, t in Config.knobs().items() if t.metadata["group"] in ("zswap", "patches")
-)
-
-
-def off_baseline(config: Config) -> Config:
-    """The same machine, device and workload with zswap off.
-
-    The zswap knobs do not matter when zswap is off, so they are set to their defaults: every
-    change of a zswap knob finds this baseline in the cache.
-    """
-    default = Config()
-    zswap = {n: getattr(default, n) for n in ZSWAP_KNOBS}
-    return config.replace(**{**zswap, "kernel": "off"})
+__all__ = ["RunCache", "off_baseline"]  # off_baseline: model/baseline.py
 
 
 def _key(config: Config) -> tuple:

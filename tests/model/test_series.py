@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 
 from zswap_widgets import Config, Simulation, simulate
-from zswap_widgets.model.recorder import MAX_ROWS, SeriesRecorder
 from zswap_widgets.model.results import SERIES, SERIES_MEAN
+from zswap_widgets.model.series import MAX_ROWS, SeriesRecorder
 
 MEAN = [SERIES.index(n) for n in SERIES_MEAN]
 LAST = [i for i in range(1, len(SERIES)) if i not in MEAN]
