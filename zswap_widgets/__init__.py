@@ -11,16 +11,29 @@ from typing import Any
 
 from .analysis import traces
 from .analysis.sweep import SweepResult, sweep
-from .model import COUNTERS, KERNELS, STAGES, Config, KernelPreset, Run, Simulation, simulate
+from .model import (
+    COUNTERS,
+    KERNELS,
+    STAGES,
+    Budget,
+    Config,
+    KernelPreset,
+    Run,
+    RunTooLarge,
+    Simulation,
+    simulate,
+)
 
 __all__ = [
     "COUNTERS",
     "KERNELS",
     "STAGES",
+    "Budget",
     "Config",
     "Dashboard",
     "KernelPreset",
     "Run",
+    "RunTooLarge",
     "Simulation",
     "SweepPanel",
     "SweepResult",

@@ -44,7 +44,7 @@ def test_comma_lists_are_typed_by_the_knob():
         ("max_pool_percent=5:50:0", "STEP must be above 0"),
         ("max_pool_percent=1.5:3:1", "takes whole numbers"),
         ("max_pool_percent=5:50", "expected START:STOP:STEP"),
-        ("vcpus=two", "vcpus = 'two' is not allowed: must be a number from 1 to 64"),
+        ("vcpus=two", "vcpus = 'two' is not allowed: must be a whole number from 1 to 64"),
         ("kernel=v5.0", "kernel = 'v5.0' is not allowed: must be one of off"),
         ("patch1=maybe", "patch1 = 'maybe' is not allowed"),
     ],
@@ -57,7 +57,10 @@ def test_bad_text_names_the_knob_and_what_is_allowed(text, message):
 @pytest.mark.parametrize(
     ("grid", "message"),
     [
-        ({"max_pool_percent": [5, 200]}, "max_pool_percent = 200 is not allowed: must be a number"),
+        (
+            {"max_pool_percent": [5, 200]},
+            "max_pool_percent = 200 is not allowed: must be a whole number",
+        ),
         ({"max_pool_percent": [5.5]}, "max_pool_percent = 5.5 is not allowed"),
         ({"max_pool_percent": []}, "max_pool_percent: no values"),
         ({"max_pool_percent": [5, 5]}, "max_pool_percent: 5 is given twice"),

@@ -96,7 +96,9 @@ def test_the_table_has_one_record_per_run_in_grid_order(serial, tmp_path):
 def test_a_bad_grid_fails_before_anything_runs():
     calls = []
     bad = {"max_pool_percent": [10, 20, 101]}
-    with pytest.raises(GridError, match=r"max_pool_percent = 101 is not allowed: must be a number"):
+    with pytest.raises(
+        GridError, match=r"max_pool_percent = 101 is not allowed: must be a whole number"
+    ):
         sweep(SMALL, bad, progress=calls.append, workers=1)
     cross = {"accept_threshold_percent": [40, 80]}
     with pytest.raises(GridError, match=r"grid point accept_threshold_percent=80: .* between"):

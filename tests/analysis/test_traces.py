@@ -97,3 +97,63 @@ def test_parse_rejects_malformed_files(tmp_path):
         traces.parse("# alloc_elapsed 1 user 1 sys 1\n")
     with pytest.raises(ValueError, match="not a number"):
         traces.parse(good + "0.2,x\n")
+
+
+HEAD = "# alloc_elapsed 1.5 user 0.1 sys 0.2\nt,memfree_kb\n"
+
+
+@pytest.mark.parametrize(
+    "rows,expected",
+    [
+        ("0.1,nan\n", r"mine.csv:3: column 'memfree_kb' = 'nan'; values must be finite"),
+        ("0.1,900\ninf,800\n", r"mine.csv:4: column 't' = 'inf'; values must be finite"),
+        ("0.1,1e300\n", r"mine.csv:3: column 'memfree_kb' = '1e300'; counters and sizes are whole"),
+        ("0.1,12.5\n", r"mine.csv:3: column 'memfree_kb' = '12.5'; counters and sizes are whole"),
+        ("0.1,x\n", r"mine.csv:3: column 'memfree_kb' = 'x' is not a number"),
+    ],
+)
+def test_bad_cells_name_the_file_line_and_column(tmp_path, rows, expected):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEAD + rows)
+    with pytest.raises(ValueError, match="^" + str(tmp_path / expected).replace("(", r"\(")):
+        traces.load_path(path)
+
+
+def test_allocation_rate_fit_needs_three_early_samples(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEAD + "0.1,900000\n1.1,800000\n2.5,700000\n")
+    tr = traces.load_path(path)  # loading is fine; the fit says what it lacks
+    with pytest.raises(ValueError, match=r"mine.csv:3: the allocation-rate fit needs samples"):
+        tr.alloc_rate_mib_s()
+    path.write_text(HEAD + "0.1,900000\n0.6,850000\n1.1,800000\n")
+    assert traces.load_path(path).alloc_rate_mib_s() == 97  # 100,000 KiB in 1 s
+    path.write_text(HEAD + "0.1,900000\n0.6,900000\n1.1,900000\n")
+    assert traces.load_path(path).alloc_rate_mib_s() is None  # MemFree did not fall
+    path.write_text(HEAD.replace("memfree_kb", "other") + "0.1,900000\n1.1,800000\n")
+    with pytest.raises(ValueError, match=r"mine.csv: no column 'memfree_kb' for the allocation"):
+        traces.load_path(path).alloc_rate_mib_s()
+
+
+def test_missing_time_column_names_the_header_line(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEAD.replace("t,", "time,") + "0.1,900\n")
+    with pytest.raises(ValueError, match=r"mine.csv:2: the header has no column 't'"):
+        traces.load_path(path)
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEAD + "0.1,900\n").encode())
+    tr = traces.load_path(path)
+    assert tr["memfree_kb"].tolist() == [900] and tr.alloc_elapsed_s == 1.5
+
+
+@pytest.mark.parametrize(
+    "junk,line",
+    [(b"\x89PNG\r\n\x1a\n\x00\x00", 1), (b"t,a\n0.1,\xff\xfe\n", 2), (b"t,a\n1,2\n\x00", 3)],
+)
+def test_a_binary_file_names_the_file_and_line(tmp_path, junk, line):
+    path = tmp_path / "picture.csv"
+    path.write_bytes(junk)
+    with pytest.raises(ValueError, match=rf"picture.csv:{line}: not UTF-8 text \(binary data\)"):
+        traces.load_path(path)

@@ -146,7 +146,7 @@ def test_bad_input_is_refused_with_a_message(dash: DashboardPage, page, output_d
     page.wait_for_function(
         "root => root.innerText.includes('Not applied')", arg=dash.root.element_handle()
     )
-    assert "max_pool_percent = 150 is not allowed: must be a number from 1 to 100" in (
+    assert "max_pool_percent = 150 is not allowed: must be a whole number from 1 to 100" in (
         dash.error_text()
     )
     assert dash.readout(MAX_POOL) == "150"  # what was typed stays

@@ -34,7 +34,7 @@ def test_every_knob_has_metadata():
         (
             "max_pool_percent",
             0,
-            "max_pool_percent = 0 is not allowed: must be a number from 1 to 100",
+            "max_pool_percent = 0 is not allowed: must be a whole number from 1 to 100 %",
         ),
         ("max_pool_percent", 101, "from 1 to 100"),
         ("shrinker_delay_ms", -1, "shrinker_delay_ms = -1"),
@@ -134,7 +134,7 @@ def test_scaled_scales_the_queue_depth_and_knows_its_factor():
         (
             "max_pool_percent",
             "150",
-            "max_pool_percent = 150 is not allowed: must be a number from 1 to 100",
+            "max_pool_percent = 150 is not allowed: must be a whole number from 1 to 100",
         ),
         ("cpu_speed", "nan", "cpu_speed = 'nan' is not allowed"),
         ("kernel", "v5", "kernel = 'v5' is not allowed: must be one of off"),
@@ -170,3 +170,58 @@ def test_ignored_knobs_change_nothing(base, changes):
         np.testing.assert_array_equal(a.series[name], b.series[name])
     assert "allocator" in Config(kernel="v6.18").ignored()
     assert "shrinker_delay_ms" not in Config().ignored()
+
+
+@pytest.mark.parametrize(
+    "name,value,expected",
+    [
+        ("alloc_mib", True, "alloc_mib = True is not allowed: must be a whole number from 1 to"),
+        ("idle_s", False, "idle_s = False is not allowed: must be a number from 0.0 to 600.0 s"),
+        ("patch1", 1, "patch1 = 1 is not allowed: must be true, false or None"),
+        ("merge_queued_writes", 0, "merge_queued_writes = 0 is not allowed: must be true or false"),
+        (
+            "max_pool_percent",
+            20.5,
+            "max_pool_percent = 20.5 is not allowed: must be a whole number",
+        ),
+        ("idle_s", "2", "idle_s = '2' is not allowed: must be a number from"),
+        ("kernel", "v7", "kernel = 'v7' is not allowed: must be one of off, v6.10, patches-1-3"),
+        ("shrink_start_percent", "x", "must be a whole number from 0 to 100 % or None"),
+    ],
+)
+def test_bools_are_not_numbers_and_numbers_not_bools(name, value, expected):
+    c = Config()
+    with pytest.raises(TraitError, match=expected.replace("(", r"\(").replace(".", r"\.")):
+        Config(**{name: value})
+    with pytest.raises(TraitError, match=expected.split(" is not")[0]):
+        setattr(c, name, value)
+    assert c == Config()  # a refused value changes nothing
+
+
+def test_a_whole_float_is_a_whole_number():
+    assert Config(max_pool_percent=20.0).max_pool_percent == 20
+
+
+def test_missing_compressor_names_its_extra(monkeypatch):
+    from zswap_widgets.model import compressors
+
+    monkeypatch.delitem(compressors.COMPRESSORS, "zstd", raising=False)
+    trait = Config.class_traits()["compressor"]
+    monkeypatch.setattr(trait, "values", tuple(compressors.COMPRESSORS))
+    with pytest.raises(TraitError) as e:
+        Config(compressor="zstd")
+    assert str(e.value) == (
+        "compressor = 'zstd' is not allowed: zstd needs the [zstd] extra: "
+        "pip install 'zswap-widgets[zstd]'"
+    )
+
+
+@pytest.mark.parametrize("factor", [0, -1, float("inf"), float("nan"), "2", None, True])
+def test_scaled_refuses_what_is_not_a_size_factor(factor):
+    with pytest.raises(TraitError, match=r"^factor = .* is not allowed: must be a finite number"):
+        Config().scaled(factor)
+
+
+def test_scaled_names_the_knob_a_factor_pushes_out_of_range():
+    with pytest.raises(TraitError, match=r"^scaled\(1000\) gives \w+ = [\d.]+ is not allowed: "):
+        Config().scaled(1000)

@@ -57,7 +57,11 @@ def test_code_survives_whitespace_from_pasting():
 
 
 def _pack(obj) -> str:
-    raw = zlib.compress(json.dumps(obj).encode())
+    return _pack_text(json.dumps(obj))
+
+
+def _pack_text(text: str) -> str:
+    raw = zlib.compress(text.encode(), 9)
     return PREFIX + base64.urlsafe_b64encode(raw).decode()
 
 
@@ -77,6 +81,10 @@ def _pack(obj) -> str:
             "kernel v6.18 has only zsmalloc",
         ),
         ("zsw1:" + "A" * 5000, ValueError, "at most"),
+        (_pack_text("[" * 30000 + "]" * 30000), ValueError, "nested too deeply"),
+        (_pack({"alloc_mib": True}), TraitError, "scenario code: alloc_mib = True is not allowed"),
+        (_pack({"patch6": 1}), TraitError, "scenario code: patch6 = 1 is not allowed"),
+        (_pack({"seed": [1]}), TraitError, r"scenario code: seed = \[1\] is not allowed"),
     ],
 )
 def test_bad_codes_say_what_is_wrong(code, error, words):

@@ -1,6 +1,9 @@
 """zswap_store and zswap_load per kernel: hysteresis, limits, incompressible pages."""
 
+import numpy as np
+
 from zswap_widgets import Config, Simulation, simulate
+from zswap_widgets.model.states import POOL, RAM
 
 
 def test_v610_hysteresis_rejects_until_accept_and_counts_hits_only_at_max(small):
@@ -46,3 +49,43 @@ def test_same_filled_pages_take_no_pool_memory_before_6_12():
     assert old["same_filled_pages"] > 0 and old["pool_total_size"] == 0
     new = simulate(Config(kernel="v6.12", **base)).counters  # compressed like any page
     assert new["same_filled_pages"] == 0 and new["pool_total_size"] > 0
+
+
+def test_zswap_lru_drops_stale_entries_instead_of_overflowing():
+    sim = Simulation(Config(ram_mib=128, kernel_reserved_mib=8, alloc_mib=1, idle_s=0))
+    ids = np.arange(sim.n_pages)
+    for _ in range(5):  # store and load every page five times: 5 x n pushes
+        sim.where[ids] = POOL
+        sim._zlru_push(ids)
+        for i in ids:
+            sim.zpos[i] = -1  # what _zswap_load does
+            sim.where[i] = RAM
+    sim.where[ids[::2]] = POOL
+    sim._zlru_push(ids[::2])
+    assert len(sim.zlru) == 2 * sim.n_pages
+    popped = [sim._zlru_pop() for _ in range(len(ids) // 2 + 1)]
+    assert popped == [*ids[::2].tolist(), -1]  # oldest first, stale entries skipped
+
+
+def test_v612_zero_pages_are_neither_zswap_entries_nor_loads():
+    # 6.12+: zero pages go to the swap layer's zeromap; reading them back is no zswap load
+    cfg = Config(
+        kernel="v6.12",
+        filler="zero",
+        compressible_fraction=1.0,
+        ram_mib=128,
+        kernel_reserved_mib=8,
+        alloc_mib=192,
+        reaccess_mib=192,
+        idle_s=0.2,
+        nr_memcgs=1,
+        empty_memcgs=0,
+    )
+    sim = Simulation(cfg)
+    while not sim.done:
+        sim.step(10)
+        assert sim.stored >= 0
+    c = sim.counters()
+    assert c["stored_pages"] == 0 and c["zswpout"] == 0 and c["zswpin"] == 0
+    assert c["pswpout"] == 0 and c["pswpin"] == 0  # no IO either: the zeromap needs none
+    assert sim.next_page == sim.n_reaccess  # every page was read back

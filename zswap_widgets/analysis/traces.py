@@ -46,6 +46,8 @@ class Trace:
     alloc_sys_s: float
     columns: dict[str, np.ndarray] = field(repr=False)
     machine: dict[str, float] = field(default_factory=dict)  # parsed from the description
+    source: str = ""  # the file, for messages (the name when empty)
+    lines: np.ndarray | None = field(default=None, repr=False)  # line number of each sample
 
     def __getitem__(self, column: str) -> np.ndarray:
         try:
@@ -76,10 +78,22 @@ class Trace:
 
     def alloc_rate_mib_s(self) -> int | None:
         """How fast the traced program allocated while memory was free (MemFree's slope over
-        the first 2 s, before reclaim starts); None if MemFree did not fall."""
+        the first 2 s, before reclaim starts); None if MemFree did not fall. A trace without
+        MemFree, or with fewer than three sample times in those 2 s, raises ValueError."""
+        where = self.source or self.name
+        if "memfree_kb" not in self.columns:
+            raise ValueError(
+                f"{where}: no column 'memfree_kb' for the allocation-rate fit; "
+                f"columns: {', '.join(self.columns)}"
+            )
         early = self.t_s < 2.0
-        if early.sum() < 3:
-            return None
+        times = len(np.unique(self.t_s[early]))
+        if times < 3:
+            line = int(self.lines[0]) if self.lines is not None and len(self.lines) else 0
+            raise ValueError(
+                f"{where}:{line}: the allocation-rate fit needs samples at 3 or more times "
+                f"before t = 2 s; found {times}"
+            )
         slope_kib_s = np.polyfit(self.t_s[early], self["memfree_kb"][early], 1)[0]
         rate = int(-slope_kib_s / 1024)
         return rate if rate >= 1 else None
@@ -185,13 +199,39 @@ _MACHINE_PATTERNS = {
 }
 
 
-def parse(text: str, name: str = "trace") -> Trace:
-    """A Trace from the text of one CSV file. Raises ValueError on a malformed file."""
+INT64_MAX = 2**63 - 1
+
+
+def _sample(cells: list[str], header: list[str], where: str) -> list[float]:
+    """One sample's values: finite numbers, whole ones in every column but t."""
+    values = []
+    for col, cell in zip(header, cells, strict=True):
+        try:
+            v = float(cell)
+        except ValueError:
+            raise ValueError(f"{where}: column {col!r} = {cell!r} is not a number") from None
+        if not math.isfinite(v):
+            raise ValueError(f"{where}: column {col!r} = {cell!r}; values must be finite numbers")
+        if col != "t" and (v != int(v) or abs(v) > INT64_MAX):
+            raise ValueError(
+                f"{where}: column {col!r} = {cell!r}; counters and sizes are whole numbers "
+                f"of at most 2^63 - 1"
+            )
+        values.append(v)
+    return values
+
+
+def parse(text: str, name: str = "trace", source: str | None = None) -> Trace:
+    """A Trace from the text of one CSV file. Raises ValueError on a malformed file, naming
+    `source` (default: `name`) and the line. A UTF-8 byte order mark is skipped."""
+    where = source or name
+    text = text.removeprefix("\ufeff")
     description: list[str] = []
     params: dict[str, Any] = {}
     times: dict[str, float] = {}
     header: list[str] | None = None
     rows: list[list[float]] = []
+    lines: list[int] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
@@ -202,32 +242,35 @@ def parse(text: str, name: str = "trace") -> Trace:
                 for item in body[len("params ") :].split():
                     key, sep, value = item.partition("=")
                     if not sep:
-                        raise ValueError(f"{name}:{lineno}: parameter {item!r} is not name=value")
+                        raise ValueError(f"{where}:{lineno}: parameter {item!r} is not name=value")
                     params[key] = _value(value)
             elif body.startswith("alloc_elapsed "):
                 words = body.split()
                 try:
                     times = {words[i]: float(words[i + 1]) for i in range(0, len(words), 2)}
                 except (IndexError, ValueError):
-                    raise ValueError(f"{name}:{lineno}: cannot read times from {body!r}") from None
+                    raise ValueError(f"{where}:{lineno}: cannot read times from {body!r}") from None
             elif not body.startswith("columns:"):
                 description.append(body)
             continue
-        cells = line.split(",")
+        cells = [c.strip() for c in line.split(",")]
         if header is None:
+            if "t" not in cells:
+                raise ValueError(
+                    f"{where}:{lineno}: the header has no column 't' (the time in s); "
+                    f"columns: {', '.join(cells)}"
+                )
             header = cells
             continue
         if len(cells) != len(header):
-            raise ValueError(f"{name}:{lineno}: {len(cells)} values, expected {len(header)}")
-        try:
-            rows.append([float(c) for c in cells])
-        except ValueError:
-            raise ValueError(f"{name}:{lineno}: not a number in {line!r}") from None
+            raise ValueError(f"{where}:{lineno}: {len(cells)} values, expected {len(header)}")
+        rows.append(_sample(cells, header, f"{where}:{lineno}"))
+        lines.append(lineno)
     if header is None or not rows:
-        raise ValueError(f"{name}: no header row or no samples")
+        raise ValueError(f"{where}: no header row or no samples")
     missing = {"alloc_elapsed", "user", "sys"} - set(times)
     if missing:
-        raise ValueError(f"{name}: no '# alloc_elapsed E user U sys S' line")
+        raise ValueError(f"{where}: no '# alloc_elapsed E user U sys S' line")
     data = np.array(rows)
     columns = {
         col: data[:, i] if col == "t" else data[:, i].astype(np.int64)
@@ -248,6 +291,8 @@ def parse(text: str, name: str = "trace") -> Trace:
         alloc_sys_s=times["sys"],
         columns=columns,
         machine=machine,
+        source=where,
+        lines=np.array(lines),
     )
 
 
@@ -262,4 +307,14 @@ def load(name: str = "on_zs") -> Trace:
 def load_path(path: str | Path) -> Trace:
     """A trace from a CSV file of the same format (e.g. one you measured yourself)."""
     p = Path(path)
-    return parse(p.read_text(encoding="utf-8"), p.stem)
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8")
+        bad = text.find("\x00")
+    except UnicodeDecodeError as e:
+        bad = e.start
+        text = data[:bad].decode("utf-8", errors="replace")
+    if bad >= 0:
+        line = text.count("\n", 0, bad) + 1
+        raise ValueError(f"{p}:{line}: not UTF-8 text (binary data); a trace is a CSV text file")
+    return parse(text, p.stem, str(p))

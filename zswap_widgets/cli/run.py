@@ -7,27 +7,58 @@ import json
 import textwrap
 
 from ..model.config import Config
+from ..model.guard import Budget
 from ..model.kernels import KERNELS
 from ..model.results import COUNTERS
 from ..model.simulation import simulate
 from ..model.story import Story
-from .settings import parse_setting
+from .settings import SET_HELP, UsageError, parse_settings, positive_float
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("run", help="run one scenario and print stages, counters and events")
-    r.add_argument("--kernel", choices=list(KERNELS))
-    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    r.add_argument("--json", action="store_true")
+    default = Budget()
+    r = sub.add_parser(
+        "run",
+        help="run one scenario and print stages, counters and events",
+        description="Run one scenario (Config() is the cover letter's benchmark setup) and print "
+        "its stages, the debugfs and vmstat counters and the narrated event log.",
+        epilog="Every knob can be set with --set; `zswap-widgets knobs` lists them.",
+    )
+    r.add_argument(
+        "--kernel",
+        choices=list(KERNELS),
+        help="kernel preset (the same as --set kernel=NAME; default: Config's, patches-1-6)",
+    )
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    r.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    r.add_argument(
+        "--budget-s",
+        type=positive_float,
+        default=default.seconds,
+        metavar="SECONDS",
+        help="refuse a run estimated to take longer (the model's cost guard)",
+    )
+    r.add_argument(
+        "--budget-mib",
+        type=positive_float,
+        default=default.memory_mib,
+        metavar="MIB",
+        help="refuse a run estimated to need more memory",
+    )
     r.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = dict(parse_setting(s) for s in args.set)
+    settings = parse_settings(args.set)
     if args.kernel:
+        if settings.get("kernel", args.kernel) != args.kernel:
+            raise UsageError(
+                f"--kernel {args.kernel} and --set kernel={settings['kernel']} disagree; "
+                "give the kernel once"
+            )
         settings["kernel"] = args.kernel
     config = Config(**settings)
-    result = simulate(config)
+    result = simulate(config, budget=Budget(seconds=args.budget_s, memory_mib=args.budget_mib))
     story = Story(result)
     told = [
         {"stage": s, "start_s": t0, "end_s": t1, "title": story.title(i), "text": story.text(i)}

@@ -1,26 +1,92 @@
-"""Reading `--set NAME=VALUE` into a typed knob value, and the CLI's usage error."""
+"""The CLI's argument parser, reading `--set NAME=VALUE` into a typed knob value, and its usage
+error (one line on stderr, exit status 2)."""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from typing import Any, NoReturn
 
 from traitlets import Bool, Enum, Float, Int
 
 from ..model.config import Config
+
+SET_HELP = (
+    "set a knob, e.g. --set max_pool_percent=20; repeat for more. "
+    "`zswap-widgets knobs` lists every NAME with its range, unit and default"
+)
 
 
 class UsageError(Exception):
     """A bad command line: printed as one line, exit status 2."""
 
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """--help shows each option's default, unless it has none (None, False) or says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False or action.default == []:
+            return action.help or ""
+        if "default" in (action.help or ""):
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with defaults in --help and usage errors as one line (UsageError)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: must be a whole number >= 1")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number above 0 (inf allowed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: must be a number above 0")
+    return value
+
+
+def parse_settings(texts: list[str]) -> dict[str, Any]:
+    """Every --set, typed; the same knob twice with different values is an error."""
+    settings: dict[str, Any] = {}
+    for text in texts:
+        name, value = parse_setting(text)
+        if name in settings and settings[name] != value:
+            raise UsageError(
+                f"--set {name} is given twice ({settings[name]!r} and {value!r}); give it once"
+            )
+        settings[name] = value
+    return settings
+
+
 def parse_setting(text: str) -> tuple[str, Any]:
     """'name=value' -> (name, typed value), typed by the knob's trait."""
     if "=" not in text:
-        raise UsageError(f"--set {text!r}: expected name=value")
+        raise UsageError(f"--set {text!r}: expected NAME=VALUE (`zswap-widgets knobs` lists NAMEs)")
     name, raw = (s.strip() for s in text.split("=", 1))
     knobs = Config.knobs()
     if name not in knobs:
-        raise UsageError(f"--set {name}: unknown parameter; allowed: {', '.join(knobs)}")
+        raise UsageError(
+            f"--set {name}: unknown parameter; `zswap-widgets knobs` lists them: {', '.join(knobs)}"
+        )
     trait = knobs[name]
     if raw.lower() == "none" and trait.allow_none:
         return name, None

@@ -22,7 +22,7 @@ import numpy as np
 from ..analysis.grid import parse_item
 from ..analysis.sweep import METRICS, TIME_METRICS, SweepResult, check_metrics, sweep
 from ..model.config import Config
-from .settings import UsageError, parse_setting
+from .settings import SET_HELP, UsageError, parse_setting
 
 GRID_HELP = (
     "a knob and its values: START:STOP:STEP for a number (STOP included when it lands on a step, "
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help=f"what to report (default elapsed_s; repeat for more): {', '.join(METRICS)}",
     )
-    s.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    s.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     s.add_argument(
         "--scale",
         type=float,

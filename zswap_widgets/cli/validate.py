@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change a model knob for this run (e.g. --set swap_iops=5000)",
+        help="change a model knob for this run (e.g. --set swap_iops=5000); "
+        "`zswap-widgets knobs` lists every NAME with its range, unit and default",
     )
     v.add_argument("--json", action="store_true", help="print the table as JSON")
     v.set_defaults(func=validate)

@@ -9,6 +9,7 @@ compressors.py; simulation.py runs them step by step and results.py holds what a
 from __future__ import annotations
 
 from .config import Config
+from .guard import Budget, RunTooLarge
 from .kernels import KERNELS, KernelPreset
 from .results import COUNTERS, STAGES, Run
 from .simulation import Simulation, simulate
@@ -17,9 +18,11 @@ __all__ = [
     "COUNTERS",
     "KERNELS",
     "STAGES",
+    "Budget",
     "Config",
     "KernelPreset",
     "Run",
+    "RunTooLarge",
     "Simulation",
     "simulate",
 ]

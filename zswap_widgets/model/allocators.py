@@ -70,6 +70,7 @@ class Zsmalloc:
 
     name = "zsmalloc"
     max_objects_per_page = None  # objects may straddle pages; no per-page cap
+    max_alloc_pages = int(ZS_PAGES_PER_ZSPAGE.max())  # one store allocates at most one zspage
 
     def __init__(self, nr_handles: int, nr_zpools: int, rng: np.random.Generator) -> None:
         k = len(ZS_CLASS_SIZE)
@@ -130,11 +131,15 @@ class Zsmalloc:
 class BuddyAllocator:
     """zbud (2 objects per page) and z3fold (3): first fit by free 64-byte chunks."""
 
+    max_alloc_pages = 1  # one store allocates at most one page
+
     def __init__(self, name: str, max_objects: int, nr_handles: int) -> None:
         self.name = name
         self.max_objects_per_page = max_objects
         self._usable = PAGE_SIZE // ZBUD_CHUNK - 1  # 63 chunks after the header
-        self._unbuddied: list[list[int]] = [[] for _ in range(self._usable + 1)]
+        # Pages with room, by free chunks; each bucket is an insertion-ordered set (a dict), so a
+        # page leaves it in O(1) and the newest page is taken first.
+        self._unbuddied: list[dict[int, None]] = [{} for _ in range(self._usable + 1)]
         self._page_free: list[int] = []
         self._page_objs: list[int] = []
         self._free_page_ids: list[int] = []
@@ -143,10 +148,10 @@ class BuddyAllocator:
         self.total_pages = 0
         self.nr_objects = 0
 
-    @staticmethod
-    def pages_per_object(lengths: np.ndarray) -> np.ndarray:
+    def pages_per_object(self, lengths: np.ndarray) -> np.ndarray:
+        """Its chunks' share of a page, and at least 1 / (objects a page holds)."""
         chunks = -(-lengths // ZBUD_CHUNK)
-        return np.maximum(chunks / (PAGE_SIZE // ZBUD_CHUNK - 1), 0.0)
+        return np.maximum(chunks / self._usable, 1.0 / self.max_objects_per_page)
 
     @staticmethod
     def fits(lengths: np.ndarray) -> np.ndarray:
@@ -165,11 +170,11 @@ class BuddyAllocator:
         return pid
 
     def _unlist(self, pid: int) -> None:
-        self._unbuddied[self._page_free[pid]].remove(pid)
+        del self._unbuddied[self._page_free[pid]][pid]
 
     def _list(self, pid: int) -> None:
         if self._page_objs[pid] < self.max_objects_per_page and self._page_free[pid] > 0:
-            self._unbuddied[self._page_free[pid]].append(pid)
+            self._unbuddied[self._page_free[pid]][pid] = None
 
     def store(self, handles: np.ndarray, lengths: np.ndarray) -> None:
         chunks_all = -(-lengths // ZBUD_CHUNK)
@@ -177,7 +182,7 @@ class BuddyAllocator:
             pid = -1
             for free in range(chunks, self._usable + 1):
                 if self._unbuddied[free]:
-                    pid = self._unbuddied[free].pop()
+                    pid = self._unbuddied[free].popitem()[0]
                     break
             if pid < 0:
                 pid = self._new_page()
@@ -190,21 +195,21 @@ class BuddyAllocator:
 
     def free(self, handles: np.ndarray) -> None:
         for h in handles.tolist():
-            pid = int(self._page_of[h])
-            self._page_of[h] = -1
-            if self._page_objs[pid] < self.max_objects_per_page and self._page_free[pid] > 0:
-                self._unlist(pid)
-            self._page_free[pid] += int(self._chunks_of[h])
-            self._page_objs[pid] -= 1
-            if self._page_objs[pid] == 0:
-                self._free_page_ids.append(pid)
-                self.total_pages -= 1
-            else:
-                self._list(pid)
-        self.nr_objects -= len(handles)
+            self.free_one(h)
 
     def free_one(self, h: int) -> None:
-        self.free(np.array([h]))
+        pid = int(self._page_of[h])
+        self._page_of[h] = -1
+        if self._page_objs[pid] < self.max_objects_per_page and self._page_free[pid] > 0:
+            self._unlist(pid)
+        self._page_free[pid] += int(self._chunks_of[h])
+        self._page_objs[pid] -= 1
+        if self._page_objs[pid] == 0:
+            self._free_page_ids.append(pid)
+            self.total_pages -= 1
+        else:
+            self._list(pid)
+        self.nr_objects -= 1
 
     def objects_per_page(self) -> np.ndarray:
         """Objects on every pool page in use (for the invariant tests)."""

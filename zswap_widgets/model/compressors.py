@@ -65,6 +65,17 @@ except ImportError:  # pragma: no cover - depends on the environment
     pass
 
 COMPRESSORS: dict[str, Compressor] = _ALL
+# Compressors that need an optional package, and the extra that installs it.
+EXTRAS = {"zstd": "zstd"}
+
+
+def missing_extra(name: str) -> str | None:
+    """How to get compressor `name` when it is known but not installed, else None."""
+    if name in EXTRAS and name not in COMPRESSORS:
+        return (
+            f"{name} needs the [{EXTRAS[name]}] extra: pip install 'zswap-widgets[{EXTRAS[name]}]'"
+        )
+    return None
 
 
 def available_compressors() -> tuple[str, ...]:

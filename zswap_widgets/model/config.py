@@ -15,11 +15,67 @@ from typing import Any
 
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, TraitType, validate
 
-from .compressors import available_compressors
+from .compressors import available_compressors, missing_extra
 from .costs import CPU_COSTS, CPU_US
 from .kernels import KERNELS, PATCH_TITLES, KernelPreset
 
 GROUPS = ("zswap", "patches", "machine", "swap device", "workload", "cgroups", "simulation")
+
+
+def allowed_values(trait: TraitType) -> str:
+    """What values a knob's trait allows, as a sentence fragment."""
+    m = trait.metadata
+    if isinstance(trait, Enum):
+        return "one of " + ", ".join(map(str, trait.values))
+    if isinstance(trait, Bool):
+        return (
+            "true, false or None (follow the kernel preset)"
+            if trait.allow_none
+            else "true or false"
+        )
+    unit = f" {m['unit']}" if m.get("unit") else ""
+    kind = "a whole number" if isinstance(trait, Int) else "a number"
+    none = " or None" if trait.allow_none else ""
+    return f"{kind} from {m['min']} to {m['max']}{unit}{none}"
+
+
+class _Strict:
+    """A knob's trait: refuses what traitlets would coerce (True for a number, 1 for true) and
+    says in one line what is allowed."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        raise TraitError(f"{self.name} = {value!r} is not allowed: must be {allowed_values(self)}")
+
+
+class _Int(_Strict, Int):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, bool):
+            self.error(obj, value)
+        return super().validate(obj, value)
+
+
+class _Float(_Strict, Float):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, bool):
+            self.error(obj, value)
+        return super().validate(obj, value)
+
+
+class _Bool(_Strict, Bool):
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, bool):
+            self.error(obj, value)
+        return value
+
+
+class _Choice(_Strict, Enum):
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        extra = (
+            missing_extra(value) if self.name == "compressor" and isinstance(value, str) else None
+        )
+        if extra:
+            raise TraitError(f"{self.name} = {value!r} is not allowed: {extra}")
+        super().error(obj, value)
 
 
 def _knob(trait: type, default: Any, group: str, description: str, **meta: Any) -> Any:
@@ -29,20 +85,20 @@ def _knob(trait: type, default: Any, group: str, description: str, **meta: Any) 
 
 
 def _choice(values: tuple[str, ...], default: str, group: str, description: str) -> Any:
-    return Enum(values, default_value=default).tag(group=group, description=description)
+    return _Choice(values, default_value=default).tag(group=group, description=description)
 
 
 def _int(default, lo, hi, group, description, unit="", step=1):
-    return _knob(Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
+    return _knob(_Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
 
 
 def _float(default, lo, hi, group, description, unit="", step=0.1):
-    return _knob(Float, default, group, description, min=lo, max=hi, step=step, unit=unit)
+    return _knob(_Float, default, group, description, min=lo, max=hi, step=step, unit=unit)
 
 
 def _patch(n: int) -> Any:
     return _knob(
-        Bool,
+        _Bool,
         None,
         "patches",
         f"patch {n}/6, '{PATCH_TITLES[n]}': on, off, or None to follow the kernel preset",
@@ -94,7 +150,7 @@ class Config(HasTraits):
         available_compressors(), "lz4", "zswap", "compressor: run for real on each sampled page"
     )
     second_chance = _knob(
-        Bool,
+        _Bool,
         None,
         "zswap",
         "6.12's second chance: entries are stored referenced and the shrinker rotates each once "
@@ -168,7 +224,7 @@ class Config(HasTraits):
         128, 1, 4096, "swap device", "nr_requests: a full queue blocks the submitter", "requests"
     )
     merge_queued_writes = _knob(
-        Bool,
+        _Bool,
         False,
         "swap device",
         "adjacent writes waiting at the device merge into one request (QEMU's virtio-blk does; "
@@ -284,18 +340,7 @@ class Config(HasTraits):
     @classmethod
     def allowed(cls, name: str) -> str:
         """What values a knob allows, as a sentence fragment."""
-        t = cls.class_traits()[name]
-        m = t.metadata
-        if isinstance(t, Enum):
-            return "one of " + ", ".join(map(str, t.values))
-        if isinstance(t, Bool):
-            return (
-                "true, false or None (follow the kernel preset)"
-                if t.allow_none
-                else "true or false"
-            )
-        unit = f" {m['unit']}" if m.get("unit") else ""
-        return f"a number from {m['min']} to {m['max']}{unit}"
+        return allowed_values(cls.class_traits()[name])
 
     # ------------------------------------------------------------------ validation
     @validate(*_KNOBS)
@@ -460,9 +505,19 @@ class Config(HasTraits):
         queue depth (nr_requests) times `factor`, the time step divided by it, so that each step
         sees the same numbers of pages and requests and the timeline, the request latency and
         the five stages stay about those of the full scale."""
+        if (
+            isinstance(factor, bool)
+            or not isinstance(factor, int | float)
+            or not math.isfinite(factor)
+            or factor <= 0
+        ):
+            raise TraitError(f"factor = {factor!r} is not allowed: must be a finite number above 0")
         changes = {n: max(int(getattr(self, n) * factor), 0) for n in self.SCALED}
         changes["swap_queue_depth"] = max(changes["swap_queue_depth"], 1)
-        return self.replace(step_ms=self.step_ms / factor, **changes)
+        try:
+            return self.replace(step_ms=self.step_ms / factor, **changes)
+        except TraitError as e:
+            raise TraitError(f"scaled({factor!r}) gives {e}") from None
 
     def scale_of(self, reference: Config | None = None) -> float | None:
         """The factor f with self == reference.scaled(f) for reference's scaled knobs and self's

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .device import SWAPOUT
-from .states import NOBODY, POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
+from .states import NOBODY, POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE, ZEROMAP
 
 
 class Reclaim:
@@ -38,13 +38,26 @@ class Reclaim:
         by_tags = (tags // per_batch) * batch if tags >= per_batch else tags * merge
         by_cpu = -(-int(budget_us / self._reclaim_us_per_page) // batch) * batch
         k = min(avail, by_tags, -(-max(target, 1) // batch) * batch, max(by_cpu, batch))
-        ids = self.lru[self.lru_head : self.lru_head + k]
+        # A copy (the requests keep these pages while the LRU's slots are reused), as intp so
+        # that indexing with it needs no conversion.
+        ids = self.lru[self.lru_head : self.lru_head + k].astype(np.intp)
         self.lru_head += k
         self._charge = self.cpu["reclaim"] * k
-        stored = self.zswap_store(ids)
         self.resident -= k
+        zero = self.zero[ids] if self.zero_in_swap_layer else None
+        if zero is not None and zero.any():
+            # swap_writepage (6.12+): a zero-filled folio only sets its bit in the swap layer's
+            # zeromap; no zswap entry, no IO.
+            stored = zero.copy()
+            if not zero.all():
+                stored[~zero] = self.zswap_store(ids[~zero])
+            self.events.once("zeromap", "zero pages kept in the swap layer's zeromap (no IO)")
+        else:
+            stored = self.zswap_store(ids)
         n_rej = k - int(np.count_nonzero(stored))
         self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
+        if zero is not None:
+            self.where[ids[zero]] = ZEROMAP
         if n_rej:
             self.inflight += n_rej
             self.cnt["pswpout"] += n_rej
@@ -64,6 +77,15 @@ class Reclaim:
         return self._charge, blocked
 
     def _lru_push(self, ids: np.ndarray) -> None:
+        """Add pages at the LRU tail. The LRU holds exactly the resident pages (a page enters
+        when it comes into RAM and leaves when reclaim takes it), at most `lru_bound`; when the
+        tail reaches the end of the array they move to its front, so a capacity of
+        n_pages + lru_bound leaves room for n_pages pushes between two moves."""
         k = len(ids)
-        self.lru[self.lru_tail : self.lru_tail + k] = ids
-        self.lru_tail += k
+        tail = self.lru_tail
+        if tail + k > len(self.lru):
+            live = tail - self.lru_head
+            self.lru[:live] = self.lru[self.lru_head : tail]
+            self.lru_head, tail = 0, live
+        self.lru[tail : tail + k] = ids
+        self.lru_tail = tail + k

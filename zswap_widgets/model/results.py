@@ -28,6 +28,10 @@ MODEL_COUNTERS = ("model_only_lru_rotations",)
 COUNTERS = DEBUGFS_COUNTERS + VMSTAT_COUNTERS + MODEL_COUNTERS
 
 # Series recorded at every step; all in pages, ops or ms per step unless the name says otherwise.
+# A long run records one row per `Run.steps_per_row` steps instead (a power of two, see
+# series.py: at most 131,072 rows): a row's t_s is the start of its steps, levels and
+# cumulative values are those at their end, and the per-step values of SERIES_MEAN are the mean
+# per step over them (io_latency_ms over the steps that completed requests).
 SERIES = (
     "t_s",
     "pool_pages",  # zswap_total_pages()
@@ -58,6 +62,15 @@ SERIES = (
     "lru_rotations",  # model_only_lru_rotations (cumulative; no kernel counter)
 )
 
+SERIES_MEAN = (
+    "swapout_ops",
+    "writeback_ops",
+    "swapin_ops",
+    "io_latency_ms",
+    "stall_ms",
+    "rejections",
+)
+
 SHRINKER_STATES = ("idle", "queued", "running", "sleeping", "gave up")
 IDLE, QUEUED, RUNNING, SLEEPING, GAVE_UP = range(5)
 
@@ -86,6 +99,7 @@ class Run:
     cut: bool = False  # max_time_s ended the run before the workload and the drain were done
     alloc_end_s: float | None = None  # when the allocation finished (None: it did not)
     drain_end_s: float | None = None  # when the idle tail's drain was done (None: it was not)
+    steps_per_row: int = 1  # model steps each row of the series covers (see SERIES)
 
     def stage_at(self, t_s: float) -> int:
         """The stage in force at time t_s."""

@@ -46,6 +46,10 @@ def from_code(code: str) -> Config:
         raise ValueError(
             f"scenario code is damaged (not base64 of compressed JSON: {e}); copy it again"
         ) from None
+    except RecursionError:
+        raise ValueError(
+            "scenario code is damaged (JSON nested too deeply); copy it again"
+        ) from None
     if not isinstance(values, dict):
         raise ValueError(f"scenario code holds {type(values).__name__}, not a dict of knobs")
     try:

@@ -21,6 +21,7 @@ runnable threads, and fixed CPU costs per operation (costs.py).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -31,6 +32,7 @@ from .config import Config
 from .costs import COMPRESS_SLOWDOWN, CPU_COSTS, CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .events import EventLog
+from .guard import Budget, RunTooLarge, as_budget, check, ran_too_long
 from .machine import PAGES_PER_MIB, Machine
 from .memcg_walk import EMPTY as MEMCG_EMPTY
 from .memcg_walk import OFFLINE as MEMCG_OFFLINE
@@ -41,6 +43,7 @@ from .process import AllocatingProcess
 from .reclaim import Reclaim
 from .results import COUNTERS, GAVE_UP, IDLE, QUEUED, RUNNING, SERIES, SLEEPING, Run
 from .results import stage_segments as _segments
+from .series import SeriesRecorder
 from .shrinker import ShrinkWorker
 from .states import (
     ALLOC,
@@ -109,13 +112,14 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # zswap_entry.referenced (v6.12+): set by zswap_store, cleared by the shrinker's rotation.
         self.referenced = np.zeros(n_handles, dtype=bool)
 
-        # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO rings.
-        # A second-chance rotation re-adds an entry at the tail, at most once per store.
-        cap = n + self.n_reaccess + 1
-        self.lru = np.empty(cap, dtype=np.int64)
+        # LRUs: the process's anonymous LRU and the workload memcg's zswap LRU, as FIFO arrays
+        # whose live entries move to the front when the tail reaches the end (see _lru_push,
+        # _zlru_compact). The LRU holds the resident pages: at most n and at most the RAM.
+        self.lru_bound = min(n, m.total_pages - m.baseline_pages)
+        self.lru = np.empty(n + self.lru_bound, dtype=np.int32)
         self.lru_head = self.lru_tail = 0
-        self.zlru = np.empty((2 if self.second_chance else 1) * cap + 1, dtype=np.int64)
-        self.zpos = np.full(n, -1, dtype=np.int64)
+        self.zlru = np.empty(2 * n, dtype=np.int32)
+        self.zpos = np.full(n, -1, dtype=np.int32)
         self.zhead = self.ztail = 0
 
         self.pool = make_allocator(c.allocator, n_handles, k.nr_zpools, rng)
@@ -129,6 +133,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.resident = 0  # the process's pages in RAM
         self.inflight = 0  # pages under write IO (swap cache), reclaim and writeback
         self.reading = 0  # pages allocated for swap-in reads in flight
+        self.on_swap = 0  # the process's pages on the swap device (where == SWAP)
         # Pages held for shrink_worker's next writeback folio: when free memory is at the min
         # watermark its GFP_KERNEL allocation reclaims one SWAP_CLUSTER_MAX batch and gets one
         # page when that batch's IO completes (the allocating process races for the rest).
@@ -144,16 +149,15 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         )
         order = rng.permutation(len(kinds))
         self.memcgs = [MEMCG_EMPTY] + [kinds[i] for i in order]  # root's own LRU holds nothing
+        # Service memcgs' entries, stored before the run in walk order through the limits any
+        # store meets; a memcg whose entries did not fit holds none (they went to disk).
         self.service_left = {}
-        handle = n
-        for i, kind in enumerate(self.memcgs):
-            if kind == MEMCG_SERVICE and self.enabled:
-                hs = np.arange(handle, handle + SERVICE_ENTRIES)
-                handle += SERVICE_ENTRIES
-                self._pool_store(hs, self._stored_lengths(hs))
-                self.referenced[hs] = self.second_chance
-                self.service_left[i] = list(hs[::-1])
-        self.stored = self.pool.nr_objects
+        service = [i for i, kind in enumerate(self.memcgs) if kind == MEMCG_SERVICE]
+        kept = self._store_before_run(np.arange(n, n_handles)) if self.enabled else 0
+        for j, i in enumerate(service):
+            hs = np.arange(n + j * SERVICE_ENTRIES, n + min((j + 1) * SERVICE_ENTRIES, kept))
+            self.service_left[i] = list(hs[::-1])
+        self.stored = kept
         self.walk = MemcgWalk(self.memcgs, c.patch(1), c.patch(2))
         self._workload_memcg = self.memcgs.index(MEMCG_WORKLOAD)
         for i, left in self.service_left.items():
@@ -175,7 +179,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.drain_end = None
         self.cut = False  # max_time_s ended the run early
         self.read_wait = 0  # pages of the read the process waits for
-        self.alloc_carry = 0.0  # fraction of a page of allocation budget carried over
+        self.cpu_carry_us = 0.0  # the process's CPU time saved for pending work (process.py)
 
         # kswapd's state carries over from step to step.
         self.kswapd_awake = False
@@ -185,6 +189,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # Accounting.
         self.t = 0.0
         self.steps = 0
+        self.active_steps = 0  # steps computed one by one (the others were quiet, see _skip)
         self.user_s = 0.0
         self.sys_s = 0.0
         self.cnt = dict.fromkeys(COUNTERS, 0)
@@ -217,8 +222,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self._charge = 0.0  # CPU microseconds of the running thread's current reclaim batch
         self.events = EventLog(self)
 
-        n_steps = int(np.ceil(c.max_time_s / self.dt)) + 1
-        self._rows = np.zeros((min(n_steps, 1 << 15), len(SERIES)), dtype=np.float64)
+        self.recorder = SeriesRecorder()
+        self.alloc_cpu = None  # (user_s, sys_s) when the allocation finished
         self._stage = 1 if self.enabled else 0
 
     # ------------------------------------------------------------------ memory
@@ -251,6 +256,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self.read_wait = 0
             else:
                 self.where[pages] = SWAP
+                self.on_swap += len(pages)
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
@@ -288,20 +294,15 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
 
     def _skip(self, k: int) -> None:
         """Record k quiet steps at once: the last row repeated with the clock advanced."""
-        i = self.steps
-        while i + k > len(self._rows):
-            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
         self.step_rejects = self.step_limit_rejects = self.step_stores = 0
         self.step_queueing_rejects = 0
         self.step_latency = []
         self.step_stall = self.dt * 1e6 if self.phase in (ALLOC, REACCESS) else 0.0
         self.device.served = [0, 0, 0]
-        self._record()  # the row of a step in which nothing happened
         self.rejects_per_step *= (1 - REJECT_SMOOTHING) ** k
-        self._rows[i : i + k] = self._rows[i]
-        self._rows[i : i + k, 0] = self.t + self.dt * np.arange(k)
-        self.t += self.dt * k
+        self.recorder.add_quiet(self._row(), k, self.steps, self.dt)
         self.steps += k
+        self.t = self.steps * self.dt  # from the step count: the same however steps are grouped
         self._check_max_time()
 
     def _step(self) -> None:
@@ -378,8 +379,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self._cpu_debt[SHRINKER] = 0.0
         self._advance_phase()
         self._record()
-        self.t += self.dt
         self.steps += 1
+        self.active_steps += 1
+        self.t = self.steps * self.dt
         self._check_max_time()
 
     def _check_max_time(self) -> None:
@@ -396,16 +398,27 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         debt = self._cpu_debt[who]
         if debt >= budget:
             self._cpu_debt[who] = debt - budget
+            self._paid(who, budget)
             return budget
         left = budget - debt
+        self._paid(who, debt)
         used = work(left)
-        self._cpu_debt[who] = max(used - left, 0.0)
+        over = max(used - left, 0.0)
+        self._cpu_debt[who] = over
+        self._paid(who, -over)
         return debt + min(used, left)
+
+    def _paid(self, who: int, us: float) -> None:
+        """The process's sys time counts a batch's excess as its next steps pay it, so that its
+        user + sys never runs ahead of the clock (kswapd and the worker report no times)."""
+        if who == PROCESS:
+            self.sys_s += us / 1e6
 
     def _advance_phase(self) -> None:
         c = self.config
         if self.phase == ALLOC and self.next_page >= self.n_pages:
             self.alloc_end = self.t + self.dt
+            self.alloc_cpu = (self.user_s, self.sys_s)
             self.phase = IDLE_TAIL
             self.idle_end = self.alloc_end + c.idle_s
             self.events.add(self.alloc_end, f"allocation finished ({c.alloc_mib} MiB written)")
@@ -454,16 +467,16 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         return 1
 
     def _record(self) -> None:
-        """One row of the series (in SERIES order) for this step."""
-        i = self.steps
-        if i >= len(self._rows):
-            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
+        self.recorder.add(self._row())
+
+    def _row(self) -> tuple:
+        """This step's row of the series, in SERIES order."""
         self._stage = self._current_stage()
         dev = self.device
         lat = self.step_latency
         cnt = self.cnt
         served = dev.served
-        self._rows[i] = (
+        return (
             self.t,
             self.pool.total_pages,
             self.max_pages,
@@ -473,7 +486,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self.free_pages,
             self.resident,
             self.inflight + self.reading,
-            cnt["pswpout"] - cnt["pswpin"],
+            self.on_swap,
             served[SWAPOUT],
             served[WRITEBACK],
             served[SWAPIN],
@@ -513,11 +526,25 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             out["same_filled_pages"] = 0
         return out
 
-    def run(self, progress: Callable[[float], None] | None = None) -> Run:
-        """Run to the end and return the result; `progress(fraction)` is called every 250 steps."""
+    def run(
+        self, progress: Callable[[float], None] | None = None, budget: Budget | None = None
+    ) -> Run:
+        """Run to the end and return the result. `progress(fraction)` is called every 250
+        steps computed one by one (and after each stretch of quiet steps); it may raise to
+        cancel the run. With a `budget`, the run stops with RunTooLarge once the CPU time it
+        took passes budget.seconds."""
+        start = time.thread_time()
         shown = 0.0
         while not self.done:
-            self.step(250)
+            quiet = self._quiet_steps(1 << 62)
+            if quiet:
+                self._skip(quiet)
+            else:
+                self.step(250)
+            if budget is not None:
+                cpu = time.thread_time() - start
+                if cpu > budget.seconds:
+                    raise RunTooLarge(ran_too_long(self.config, self.t, cpu, budget))
             if progress is not None:
                 shown = max(shown, self.progress())
                 progress(shown)
@@ -539,28 +566,39 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         return min(self.t / min(end, c.max_time_s), 0.99)
 
     def result(self) -> Run:
-        n = self.steps
-        series = {name: self._rows[:n, k].copy() for k, name in enumerate(SERIES)}
+        rows = self.recorder.rows()
+        series = {name: rows[:, k].copy() for k, name in enumerate(SERIES)}
         end = self.alloc_end if self.alloc_end is not None else self.t
-        i_end = max(min(round(end / self.dt) - 1, n - 1), 0)
+        user_s, sys_s = self.alloc_cpu or (self.user_s, self.sys_s)
         stage = series["stage"].astype(np.int64)
         stages = [seg for seg in _segments(series["t_s"], stage) if seg[0] > 0]
         run = Run(
             config=self.config,
             elapsed_s=end,
-            user_s=float(series["user_s"][i_end]) if n else 0.0,
-            sys_s=float(series["sys_s"][i_end]) if n else 0.0,
+            user_s=user_s,
+            sys_s=sys_s,
             counters=self.counters(),
             series=series,
             stages=stages,
             cut=self.cut,
             alloc_end_s=self.alloc_end,
             drain_end_s=self.drain_end,
+            steps_per_row=self.recorder.every,
         )
         run.events = narrate(run, self.events.items)
         return run
 
 
-def simulate(config: Config | None = None, progress: Callable[[float], None] | None = None) -> Run:
-    """Run one scenario to the end."""
-    return Simulation(config).run(progress)
+def simulate(
+    config: Config | None = None,
+    progress: Callable[[float], None] | None = None,
+    budget: Budget | None = None,
+) -> Run:
+    """Run one scenario to the end, within `budget` (default `Budget()`: about 10 s and
+    500 MiB on the development machine; see guard.py). Raises RunTooLarge (a ValueError, one
+    line) before the run if its estimate does not fit, or during it once it passes the time
+    budget. `progress(fraction)` is called as the run goes; it may raise to cancel it."""
+    config = config if config is not None else Config()
+    budget = as_budget(budget)
+    check(config, budget)
+    return Simulation(config).run(progress, budget)

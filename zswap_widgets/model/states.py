@@ -5,8 +5,9 @@ SWAP_CLUSTER_MAX = 32  # include/linux/swap.h: the reclaim batch
 PAGE_CLUSTER = 3  # vm.page-cluster: swap readahead of up to 2^3 pages
 ZSPAGE_SLACK = 8  # "at max" means within one zspage of max_pages
 
-# Where each of the process's pages is.
-UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP = range(5)
+# Where each of the process's pages is (ZEROMAP: a zero page swapped out as a bit in the swap
+# layer's zeromap, 6.12+).
+UNTOUCHED, RAM, POOL, SWAPCACHE, SWAP, ZEROMAP = range(6)
 
 # The workload's phases.
 ALLOC, IDLE_TAIL, REACCESS, DONE = range(4)

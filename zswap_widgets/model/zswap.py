@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .compressors import EINVAL, PAGE_SIZE
-from .states import POOL, RAM, ZSPAGE_SLACK
+from .states import POOL, RAM
 
 
 class ZswapPaths:
@@ -21,6 +21,32 @@ class ZswapPaths:
         self.stored_length[handles] = lengths
         self.pool.store(handles, lengths)
 
+    def _store_before_run(self, handles: np.ndarray) -> int:
+        """Store entries that other memcgs' reclaim put in zswap before the run, in order, through
+        the limits every store meets: a store is refused once the pool is at max_pages (so the
+        pool passes max by at most one allocation), and the pool's pages come from free memory
+        above the min watermark. Stops at the first refusal (setting zswap_pool_reached_full
+        under the hysteresis, as that store would); returns how many were stored."""
+        pool = self.pool
+        mem_cap = self._usable_pages - self.machine.min_pages
+        lengths = self._stored_lengths(handles)
+        # Dense packing is a lower bound of the pages objects take: store the longest prefix
+        # that might fit, then take back the last ones until both limits hold.
+        cost = np.cumsum(pool.pages_per_object(lengths))
+        k = int(np.searchsorted(cost, min(self.max_pages + pool.max_alloc_pages, mem_cap), "right"))
+        self._pool_store(handles[:k], lengths[:k])
+        while k:
+            after = pool.total_pages
+            pool.free_one(int(handles[k - 1]))
+            if pool.total_pages < self.max_pages and after <= mem_cap:
+                self._pool_store(handles[k - 1 : k], lengths[k - 1 : k])
+                break
+            k -= 1
+        if k < len(handles) and pool.total_pages >= self.max_pages and self.hysteresis:
+            self.reached_full = True
+        self.referenced[handles[:k]] = self.second_chance
+        return k
+
     def zswap_store(self, ids: np.ndarray) -> np.ndarray:
         """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
         n = len(ids)
@@ -28,9 +54,6 @@ class ZswapPaths:
         if not self.enabled:
             return stored
         cnt = self.cnt
-        if self.zero_in_swap_layer:
-            # v6.12+: zero pages never reach zswap; the swap layer's zeromap keeps them.
-            stored |= self.zero[ids]
         total = self.pool.total_pages
         # Limit check: how many of the batch get past it (step 4 of the store flow).
         if self.hysteresis and self.reached_full:
@@ -64,12 +87,12 @@ class ZswapPaths:
                 self.events.once(
                     "limit", "pool reached max_pool_percent: stores rejected (pool_limit_hit)"
                 )
-        if passed == 0 and not self.zero_in_swap_layer:
+        if passed == 0:
             # Nothing gets past the limit (stage 4): no compression, all rejected.
             self._rejected(n, over)
             return stored
-        cand = np.flatnonzero(~stored[:passed])
-        h = ids[cand]
+        cand = np.arange(passed)
+        h = ids[:passed]
         if len(h):
             # Same-filled pages (<= 6.11); from 6.12 zswap has no same-filled code.
             same = self.same[h] if not self.zero_in_swap_layer else np.zeros(len(h), dtype=bool)
@@ -104,9 +127,11 @@ class ZswapPaths:
             if len(h):
                 self._pool_store(h, lengths[ok])
                 # The batch's limit check used average costs; the kernel checks before each
-                # store, so the pool passes max by at most one zspage. Undo the overshoot.
+                # store, so the pool passes max by at most one allocation (a zspage, or one
+                # zbud/z3fold page). Undo the overshoot.
                 undo = 0
-                while self.pool.total_pages > self.max_pages + ZSPAGE_SLACK and undo < len(h):
+                slack = self.pool.max_alloc_pages
+                while self.pool.total_pages > self.max_pages + slack and undo < len(h):
                     undo += 1
                     self.pool.free(h[-undo:][:1])
                 if undo:
@@ -118,9 +143,8 @@ class ZswapPaths:
                 self._zlru_push(h)
         n_stored = int(stored.sum())
         n_rej = n - n_stored
-        n_zswap = n_stored - (int(self.zero[ids].sum()) if self.zero_in_swap_layer else 0)
-        cnt["zswpout"] += n_zswap
-        self.stored += n_zswap
+        cnt["zswpout"] += n_stored
+        self.stored += n_stored
         self.step_stores += n_stored
         if n_rej:
             self._rejected(n_rej, over)
@@ -145,9 +169,23 @@ class ZswapPaths:
         """zswap_lru_add at the tail, with entry->referenced = true from zswap_store (v6.12+)."""
         self.referenced[h] = self.second_chance
         k = len(h)
+        if self.ztail + k > len(self.zlru):
+            self._zlru_compact()
         self.zlru[self.ztail : self.ztail + k] = h
         self.zpos[h] = np.arange(self.ztail, self.ztail + k)
         self.ztail += k
+
+    def _zlru_compact(self) -> None:
+        """Drop the stale entries (pages loaded or written back since) and move the live ones,
+        at most one per page, to the front: with room for 2 x n_pages entries at least n_pages
+        pushes fit before the next compaction."""
+        pos = np.arange(self.zhead, self.ztail)
+        seg = self.zlru[self.zhead : self.ztail]
+        live = seg[(self.where[seg] == POOL) & (self.zpos[seg] == pos)]
+        k = len(live)
+        self.zlru[:k] = live
+        self.zpos[live] = np.arange(k)
+        self.zhead, self.ztail = 0, k
 
     def _zlru_peek(self) -> int:
         """The oldest live entry of the workload memcg's zswap LRU (left at the head), or -1."""
@@ -170,6 +208,8 @@ class ZswapPaths:
     def _zlru_rotate(self, most: int) -> int:
         """LRU_ROTATE of up to `most` entries at the head, while they are live and referenced:
         each moves to the tail with its referenced bit cleared. Returns how many rotated."""
+        if self.ztail + min(most, self.ztail - self.zhead) > len(self.zlru):
+            self._zlru_compact()  # room at the tail for what moves there
         a = self.zhead
         seg = self.zlru[a : min(a + most, self.ztail)]
         ok = (self.where[seg] == POOL) & (self.zpos[seg] == np.arange(a, a + len(seg)))
@@ -186,12 +226,12 @@ class ZswapPaths:
         return n
 
     def _zswap_load(self, i: int) -> None:
-        h = np.array([i])
         self.sys_s += self.decompress_us / 1e6
         if self.stored_length[i] > 0:
-            self.pool.free(h)
+            self.pool.free_one(i)
         self.stored -= 1
+        self.zpos[i] = -1  # its entry on the zswap LRU is stale now
         self.where[i] = RAM
         self.resident += 1
-        self._lru_push(h)
+        self._lru_push(self._one_page[i : i + 1])
         self.cnt["zswpin"] += 1
