@@ -34,15 +34,13 @@ class SwapDevice:
         self.merge_queued = c.merge_queued_writes
         self.served = [0, 0, 0]  # requests the device started, by kind, in the current step
         self.queued_swapouts = 0  # reclaim's write requests waiting to be served
-
-    @property
-    def busy(self) -> int:
-        """Tags in use: queued plus in service."""
-        return len(self.reads) + len(self.writes) + len(self.in_service)
+        # Tags in use (queued plus in service), kept as requests come and go: the step loop
+        # reads it many times per step.
+        self.busy = 0
 
     @property
     def free_tags(self) -> int:
-        return self.depth - len(self.reads) - len(self.writes) - len(self.in_service)
+        return self.depth - self.busy
 
     def submit(self, kind: int, pages: np.ndarray, now: float, owner: int = -1) -> None:
         """Queue a request; `owner` is the thread waiting for a page from it (-1: none).
@@ -66,33 +64,43 @@ class SwapDevice:
                 writes[-1] = (kind, np.concatenate((p0, pages)), t0, o0 if o0 >= 0 else owner)
                 return
         (self.reads if kind == SWAPIN else writes).append((kind, pages, now, owner))
+        self.busy += 1
         if kind == SWAPOUT:
             self.queued_swapouts += 1
 
     def serve(self, now: float) -> None:
         """Start the requests the step's tokens allow; they complete after the base latency."""
-        self._ops = min(self._ops + self.ops_per_step, 2 * self.ops_per_step + 1)
-        self._bytes = min(
-            self._bytes + self.bytes_per_step, 2 * self.bytes_per_step + 64 * PAGE_SIZE
-        )
+        ops = self.ops_per_step
+        ops = min(self._ops + ops, 2 * ops + 1)
+        nbytes = self.bytes_per_step
+        nbytes = min(self._bytes + nbytes, 2 * nbytes + 64 * PAGE_SIZE)
         reads, writes = self.reads, self.writes
-        while (reads or writes) and self._ops >= 1 and self._bytes > 0:
-            if reads and not (writes and now - writes[0][2] >= self.write_expire):
-                kind, pages, t0, owner = reads.popleft()
-            else:
-                kind, pages, t0, owner = writes.popleft()
-                if kind == SWAPOUT:
-                    self.queued_swapouts -= 1
-            self._ops -= 1
-            self._bytes -= max(len(pages), 1) * PAGE_SIZE  # a service page's writeback: 1
-            self.served[kind] += 1
-            self.in_service.append((now + self.latency, kind, pages, t0, owner))
+        if reads or writes:
+            served = self.served
+            expire = self.write_expire
+            done_t = now + self.latency
+            start = self.in_service.append
+            while (reads or writes) and ops >= 1 and nbytes > 0:
+                if reads and not (writes and now - writes[0][2] >= expire):
+                    kind, pages, t0, owner = reads.popleft()
+                else:
+                    kind, pages, t0, owner = writes.popleft()
+                    if kind == SWAPOUT:
+                        self.queued_swapouts -= 1
+                ops -= 1
+                nbytes -= (len(pages) or 1) * PAGE_SIZE  # a service page's writeback: 1
+                served[kind] += 1
+                start((done_t, kind, pages, t0, owner))
+        self._ops = ops
+        self._bytes = nbytes
 
     def complete(self, now: float) -> list[tuple[int, np.ndarray, float, int]]:
         """Requests finished by `now`: (kind, pages, latency_s, owner)."""
         done = []
         q = self.in_service
-        while q and q[0][0] <= now + 1e-12:
+        now += 1e-12
+        while q and q[0][0] <= now:
             t, kind, pages, t0, owner = q.popleft()
             done.append((kind, pages, t - t0, owner))
+        self.busy -= len(done)
         return done

@@ -245,21 +245,30 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
     # ------------------------------------------------------------------ device completions
     def _complete_io(self) -> None:
         dev = self.device
-        dev.serve(self.t)
-        for kind, pages, latency, owner in dev.complete(self.t):
+        t = self.t
+        dev.serve(t)
+        q = dev.in_service
+        if not q or q[0][0] > t + 1e-12:
+            return  # nothing completes this step
+        where = self.where
+        for kind, pages, latency, owner in dev.complete(t):
             self.step_latency.append(latency)
+            k = len(pages)
             if kind == SWAPIN:
-                self.where[pages] = RAM
-                self.reading -= len(pages)
-                self.resident += len(pages)
+                where[pages] = RAM
+                self.reading -= k
+                self.resident += k
                 self._lru_push(pages)
                 self.read_wait = 0
             else:
-                self.where[pages] = SWAP
-                self.on_swap += len(pages)
+                if k == 1:
+                    where[pages[0]] = SWAP
+                else:
+                    where[pages] = SWAP
+                self.on_swap += k
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
-                self.inflight -= max(len(pages), 1) if kind == WRITEBACK else len(pages)
+                self.inflight -= (k or 1) if kind == WRITEBACK else k
                 if owner == SHRINKER and kind == SWAPOUT:
                     self.shrinker_pages += 1
 
@@ -312,7 +321,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.step_queueing_rejects = 0
         self.step_latency = []
         self.step_stall = 0.0
-        self.device.served = [0, 0, 0]
+        dev = self.device
+        dev.served = [0, 0, 0]
         self._complete_io()
 
         # vCPU shares: the runnable threads split the vCPUs. Without patch 4 the shrinker's
@@ -320,27 +330,33 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         free = self.free_pages
         if free < m.low_pages:
             self.kswapd_awake = True
-        shrinking = self.shrinker in (QUEUED, RUNNING) or (
-            self.shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay
+        kswapd_awake = self.kswapd_awake
+        shrinker = self.shrinker
+        shrinking = (
+            shrinker == QUEUED
+            or shrinker == RUNNING
+            or (shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay)
         )
-        working = self.phase in (ALLOC, REACCESS)
-        others = int(self.kswapd_awake) + int(working)
+        phase = self.phase
+        working = phase == ALLOC or phase == REACCESS
+        others = int(kswapd_awake) + int(working)
+        vcpus = self._vcpus
         if shrinking and self.mem_reclaim_wq:
-            share = min(1.0, self._vcpus / (others + 1))
+            share = min(1.0, vcpus / (others + 1))
         else:
-            share = min(1.0, self._vcpus / max(others, 1))
+            share = min(1.0, vcpus / max(others, 1))
         if self.mem_reclaim_wq:
-            shrink_share = min(1.0, self._vcpus / (others + 1))
+            shrink_share = min(1.0, vcpus / (others + 1))
         else:
             # The vCPU time kswapd and the process actually used last step is not available.
-            shrink_share = min(1.0, max(self._vcpus - self._busy_cpus, 0.0))
+            shrink_share = min(1.0, max(vcpus - self._busy_cpus, 0.0))
 
         # Free tags go to the waiting threads in turn: blk_mq_get_tag sleeps on the sbitmap
         # wait queues and each wake-up yields one tag. Reclaim's plug (blk_start_plug in
         # shrink_lruvec, nr_ios 1) merges bios but allocates no tags in bulk, so kswapd, the
         # process and shrink_worker each get an equal share. Fractions carry over.
-        tags = self.device.free_tags
-        waiters = int(self.kswapd_awake) + int(working) + int(shrinking)
+        tags = dev.depth - dev.busy
+        waiters = int(kswapd_awake) + int(working) + int(shrinking)
         tag_share = tags / waiters if waiters else 0.0
         self._tag_carry += tag_share
         fair = int(self._tag_carry)  # kswapd's whole tags this step
@@ -349,21 +365,25 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         shrink_tags = int(self._shrink_tag_carry)
         self._shrink_tag_carry -= shrink_tags
         k_used = 0.0
-        if self.kswapd_awake:
-            target = m.high_pages - self.free_pages - self.inflight
+        if kswapd_awake:
+            target = m.high_pages - free - self.inflight
             if target > 0:
                 self._charge = 0.0
                 self._tag_quota = fair
                 self._owner = KSWAPD
                 k_used = self._on_cpu(KSWAPD, dt_us * share, lambda b: self.reclaim(b, target)[0])
             else:
-                self.kswapd_awake = self.free_pages < m.high_pages and self.inflight > 0
+                self.kswapd_awake = free < m.high_pages and self.inflight > 0
                 self._cpu_debt[KSWAPD] = 0.0
         # The process allocates continuously and takes the free pages first; the shrinker's
         # folio allocation then comes from its own direct reclaim (see shrinker_pages).
-        self._tag_quota = self.device.free_tags - shrink_tags
+        self._tag_quota = dev.depth - dev.busy - shrink_tags
         self._owner = PROCESS
-        used = self._on_cpu(PROCESS, dt_us * share, self._process)
+        if working or self._cpu_debt[PROCESS]:
+            used = self._on_cpu(PROCESS, dt_us * share, self._process)
+        else:
+            used = 0.0  # an idle process with no debt: _process does nothing
+            self.cpu_carry_us = 0.0
         self.step_stall = min(self.step_stall, max(dt_us - used, 0.0))  # carried work ran
         self._busy_cpus = (k_used + used) / dt_us
         # Rejected stores per step that queue the worker, smoothed over a few steps: reclaim
@@ -378,7 +398,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         else:
             self._cpu_debt[SHRINKER] = 0.0
         self._advance_phase()
-        self._record()
+        self.recorder.add(self._row())
         self.steps += 1
         self.active_steps += 1
         self.t = self.steps * self.dt
@@ -395,17 +415,20 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         """Run one thread's work for a step's CPU budget. Work is done in whole units (a
         reclaim batch, a writeback), so a thread may run over its budget; the excess carries
         over and comes off its next steps. Returns the CPU time the thread was busy."""
-        debt = self._cpu_debt[who]
+        debts = self._cpu_debt
+        debt = debts[who]
         if debt >= budget:
-            self._cpu_debt[who] = debt - budget
+            debts[who] = debt - budget
             self._paid(who, budget)
             return budget
         left = budget - debt
-        self._paid(who, debt)
+        if debt:
+            self._paid(who, debt)
         used = work(left)
         over = max(used - left, 0.0)
-        self._cpu_debt[who] = over
-        self._paid(who, -over)
+        debts[who] = over
+        if over:
+            self._paid(who, -over)
         return debt + min(used, left)
 
     def _paid(self, who: int, us: float) -> None:
@@ -465,9 +488,6 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         if self.alloc_end is not None and pool > self.accept_pages:
             return 5
         return 1
-
-    def _record(self) -> None:
-        self.recorder.add(self._row())
 
     def _row(self) -> tuple:
         """This step's row of the series, in SERIES order."""
