@@ -17,7 +17,7 @@ from .device import WRITEBACK
 from .memcg_walk import MAX_RECLAIM_RETRIES
 from .memcg_walk import SERVICE as MEMCG_SERVICE
 from .results import GAVE_UP, IDLE, QUEUED, RUNNING, SLEEPING
-from .states import SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
+from .states import POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
 
 AGEING_STEPS = 4  # narrate the LRU's ageing at each quarter of it rotated
 
@@ -111,11 +111,24 @@ class ShrinkWorker:
         done = 0
         rotated_us = 0.0
         walk = self.walk
-        while self.pool.total_pages > self.accept_pages:
-            h = self._zlru_peek()
-            if h < 0:
+        pool = self.pool
+        accept = self.accept_pages
+        referenced = self.referenced
+        zlru, zpos, where = self.zlru, self.zpos, self.where
+        limit = min(room, int(budget_us / per_entry) + 1)  # entries written back at most
+        while pool.total_pages > accept:
+            # _zlru_peek, inline: skip the stale entries at the head.
+            pos = self.zhead
+            end = self.ztail
+            while pos < end:
+                h = int(zlru[pos])
+                if where[h] == POOL and zpos[h] == pos:
+                    break
+                pos += 1
+            self.zhead = pos
+            if pos >= end:
                 break
-            if self.referenced[h]:
+            if referenced[h]:
                 left = budget_us - done * per_entry - rotated_us
                 if left <= 0:
                     break
@@ -124,16 +137,17 @@ class ShrinkWorker:
                 n = self._zlru_rotate(most)
                 self._count_rotations(n)
                 rotated_us += n * per_rotation
+                limit = min(room, int((budget_us - rotated_us) / per_entry) + 1)
                 walk.attempts = 1
                 if walk.rotated(n):
                     break
                 continue
-            if done >= min(room, int((budget_us - rotated_us) / per_entry) + 1):
+            if done >= limit:
                 break
-            self._zlru_pop()
+            self.zhead = pos + 1
             self._writeback_entry(h)
             done += 1
-            self.walk.attempts = 1
+            walk.attempts = 1
         return done * per_entry + rotated_us
 
     def _requeued(self, used: float, budget_us: float) -> float:
