@@ -24,7 +24,7 @@ class Reclaim:
         microseconds used and whether it was blocked (no pages on the LRU or no free tag)."""
         dev = self.device
         avail = self.lru_tail - self.lru_head
-        tags = min(dev.free_tags, self._tag_quota)
+        tags = min(dev.depth - dev.busy, self._tag_quota)
         if avail <= 0:
             return 0.0, True
         if tags < 1:
@@ -45,7 +45,9 @@ class Reclaim:
         self._charge = self.cpu["reclaim"] * k
         self.resident -= k
         zero = self.zero[ids] if self.zero_in_swap_layer else None
-        if zero is not None and zero.any():
+        if zero is not None and not zero.any():
+            zero = None  # no zero page in this batch
+        if zero is not None:
             # swap_writepage (6.12+): a zero-filled folio only sets its bit in the swap layer's
             # zeromap; no zswap entry, no IO.
             stored = zero.copy()

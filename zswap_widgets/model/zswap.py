@@ -95,8 +95,8 @@ class ZswapPaths:
         h = ids[:passed]
         if len(h):
             # Same-filled pages (<= 6.11); from 6.12 zswap has no same-filled code.
-            same = self.same[h] if not self.zero_in_swap_layer else np.zeros(len(h), dtype=bool)
-            n_same = int(same.sum())
+            same = None if self.zero_in_swap_layer else self.same[h]
+            n_same = 0 if same is None else int(np.count_nonzero(same))
             if n_same:
                 # Same-filled pages: length 0, no pool memory, not on the LRU.
                 stored[cand[same]] = True
@@ -123,9 +123,10 @@ class ZswapPaths:
                     "too_big", "objects too big for the allocator (reject_compress_poor)"
                 )
             ok = ~failed & fits
-            cand, h = cand[ok], h[ok]
+            if not ok.all():
+                cand, h, lengths = cand[ok], h[ok], lengths[ok]
             if len(h):
-                self._pool_store(h, lengths[ok])
+                self._pool_store(h, lengths)
                 # The batch's limit check used average costs; the kernel checks before each
                 # store, so the pool passes max by at most one allocation (a zspage, or one
                 # zbud/z3fold page). Undo the overshoot.
@@ -141,7 +142,7 @@ class ZswapPaths:
                     over += undo
                 stored[cand] = True
                 self._zlru_push(h)
-        n_stored = int(stored.sum())
+        n_stored = int(np.count_nonzero(stored))
         n_rej = n - n_stored
         cnt["zswpout"] += n_stored
         self.stored += n_stored
