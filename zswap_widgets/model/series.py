@@ -30,20 +30,31 @@ class SeriesRecorder:
         self._rows = np.zeros((min(max_rows, 1 << 12), len(SERIES)))
         self._counts = np.zeros((len(self._rows), int(_MEAN.sum())), dtype=np.int64)
         self._n = 0  # rows done; _counts: steps with a value behind each per-step mean
+        self._pending: list[tuple] = []  # rows of add() not yet written to the block
 
     def __len__(self) -> int:
         """Rows so far, a last partly filled one included."""
+        self._write_pending()
         return self._n + -(-self._k // self.every)
 
     def add(self, row: tuple) -> None:
-        """One step's row."""
-        self._block[self._k] = row
-        self._k += 1
-        if self._k == len(self._block):
+        """One step's row (kept as a tuple; written to the block many at a time)."""
+        pending = self._pending
+        pending.append(row)
+        if self._k + len(pending) == len(self._block):
+            self._write_pending()
             self._flush()
+
+    def _write_pending(self) -> None:
+        pending = self._pending
+        if pending:
+            self._block[self._k : self._k + len(pending)] = pending
+            self._k += len(pending)
+            pending.clear()
 
     def add_quiet(self, row: tuple, k: int, first_step: int, dt: float) -> None:
         """k steps with the same row; step i's clock is i x dt, as the simulation's."""
+        self._write_pending()
         block = self._block
         done = 0
         while done < k:
@@ -58,6 +69,7 @@ class SeriesRecorder:
 
     def rows(self) -> np.ndarray:
         """All rows as one array (a copy); the last one may cover fewer steps."""
+        self._write_pending()
         tail, _ = _combine(self._block[: self._k], None, self.every)
         return np.concatenate((self._rows[: self._n], tail))
 
