@@ -1,5 +1,6 @@
-"""Model speed: CPU and wall time of one full-scale bench run per kernel, peak memory, and how the
-cost scales with pages and with steps (0.5x, 1x, 2x, 4x).
+"""Model speed: CPU and wall time of one full-scale bench run per kernel, peak memory (resident,
+and Python's allocations as tracemalloc sees them, numpy arrays included), and how the cost scales
+with pages and with steps (0.5x, 1x, 2x, 4x).
 
     python3 benchmarks/bench_model.py [--repeats 5]
 
@@ -38,18 +39,23 @@ def median_times(config, repeats: int) -> tuple[float, float]:
     return statistics.median(cpu), statistics.median(wall)
 
 
-def peak_rss_mib(kernel: str) -> float:
-    """Peak resident memory of a fresh process that runs one full-scale bench run."""
+def peak_mib(kernel: str) -> tuple[float, float]:
+    """Peak resident memory of a fresh process that runs one full-scale bench run, and the peak
+    of the run's own allocations (tracemalloc, in a second run of that process)."""
     # VmHWM of the new process image (ru_maxrss would carry over the forking parent's peak).
     code = (
+        "import tracemalloc;"
         "from zswap_widgets import simulate;"
         "from zswap_widgets.analysis.bench import bench_config;"
         f"simulate(bench_config({kernel!r}));"
         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
-        "print(int(hwm.split()[1]) / 1024)"
+        "tracemalloc.start();"
+        f"simulate(bench_config({kernel!r}));"
+        "print(int(hwm.split()[1]) / 1024, tracemalloc.get_traced_memory()[1] / 2**20)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+    rss, traced = out.stdout.split()
+    return float(rss), float(traced)
 
 
 def report(what: str, times: dict[float, tuple[float, float]]) -> None:
@@ -67,8 +73,10 @@ def main() -> None:
     print("full-scale bench scenario (524,288 pages, 1 ms steps), median per run:")
     for k in BENCH_KERNELS:
         cpu, wall = median_times(bench_config(k), args.repeats)
+        rss, traced = peak_mib(k)
         print(
-            f"  {k:<12} CPU {cpu:6.3f} s (wall {wall:6.3f} s)   peak RSS {peak_rss_mib(k):6.1f} MiB"
+            f"  {k:<12} CPU {cpu:6.3f} s (wall {wall:6.3f} s)   peak RSS {rss:6.1f} MiB, "
+            f"traced {traced:5.1f} MiB"
         )
     base = bench_config("patches-1-6")
     print("scaling with pages (RAM, allocation and device speed scaled together, same steps):")
