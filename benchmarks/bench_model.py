@@ -43,16 +43,21 @@ def peak_mib(kernel: str) -> tuple[float, float]:
     """Peak resident memory of a fresh process that runs one full-scale bench run, and the peak
     of the run's own allocations (tracemalloc, in a second run of that process)."""
     # VmHWM of the new process image (ru_maxrss would carry over the forking parent's peak).
-    code = (
-        "import tracemalloc;"
-        "from zswap_widgets import simulate;"
-        "from zswap_widgets.analysis.bench import bench_config;"
-        f"simulate(bench_config({kernel!r}));"
-        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
-        "tracemalloc.start();"
-        f"simulate(bench_config({kernel!r}));"
-        "print(int(hwm.split()[1]) / 1024, tracemalloc.get_traced_memory()[1] / 2**20)"
-    )
+    code = f"""
+import tracemalloc
+from zswap_widgets import simulate
+from zswap_widgets.analysis.bench import bench_config
+try:  # tracing slows the run past the cost guard's default time budget
+    from zswap_widgets import Budget
+    unlimited = {{"budget": Budget.unlimited()}}
+except ImportError:
+    unlimited = {{}}
+simulate(bench_config({kernel!r}))
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+tracemalloc.start()
+simulate(bench_config({kernel!r}), **unlimited)
+print(int(hwm.split()[1]) / 1024, tracemalloc.get_traced_memory()[1] / 2**20)
+"""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     rss, traced = out.stdout.split()
     return float(rss), float(traced)
