@@ -98,7 +98,7 @@ class Zsmalloc:
         # The bins used and how many objects each gets (np.unique's result, several times faster
         # for the few hundred bins of a class table).
         added = np.bincount(bins)
-        nz = np.flatnonzero(added)
+        nz = (added != 0).nonzero()[0]
         added = added[nz]
         counts = self._count[nz]
         objs = self._objs[nz]

@@ -52,11 +52,14 @@ class Reclaim:
             # zeromap; no zswap entry, no IO.
             stored = zero.copy()
             if not zero.all():
-                stored[~zero] = self.zswap_store(ids[~zero])
+                mask, _ = self.zswap_store(ids[~zero])
+                if mask is not None:
+                    stored[~zero] = mask
             self.events.once("zeromap", "zero pages kept in the swap layer's zeromap (no IO)")
+            n_rej = k - int(np.count_nonzero(stored))
         else:
-            stored = self.zswap_store(ids)
-        n_rej = k - int(np.count_nonzero(stored))
+            stored, n_stored = self.zswap_store(ids)
+            n_rej = k - n_stored
         self.where[ids] = SWAPCACHE if n_rej == k else np.where(stored, POOL, SWAPCACHE)
         if zero is not None:
             self.where[ids[zero]] = ZEROMAP

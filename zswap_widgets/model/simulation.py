@@ -251,8 +251,10 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         if not q or q[0][0] > t + 1e-12:
             return  # nothing completes this step
         where = self.where
+        latencies = self.step_latency
+        written = []  # pages of the multi-page writes, set to SWAP in one go
         for kind, pages, latency, owner in dev.complete(t):
-            self.step_latency.append(latency)
+            latencies.append(latency)
             k = len(pages)
             if kind == SWAPIN:
                 where[pages] = RAM
@@ -263,14 +265,16 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             else:
                 if k == 1:
                     where[pages[0]] = SWAP
-                else:
-                    where[pages] = SWAP
+                elif k:
+                    written.append(pages)
                 self.on_swap += k
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= (k or 1) if kind == WRITEBACK else k
                 if owner == SHRINKER and kind == SWAPOUT:
                     self.shrinker_pages += 1
+        if written:
+            where[written[0] if len(written) == 1 else np.concatenate(written)] = SWAP
 
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:

@@ -47,12 +47,12 @@ class ZswapPaths:
         self.referenced[handles[:k]] = self.second_chance
         return k
 
-    def zswap_store(self, ids: np.ndarray) -> np.ndarray:
-        """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages."""
+    def zswap_store(self, ids: np.ndarray) -> tuple[np.ndarray | None, int]:
+        """zswap_store() for a batch of pages from reclaim; returns the mask of stored pages
+        (None: none was) and how many were stored."""
         n = len(ids)
-        stored = np.zeros(n, dtype=bool)
         if not self.enabled:
-            return stored
+            return None, 0
         cnt = self.cnt
         total = self.pool.total_pages
         # Limit check: how many of the batch get past it (step 4 of the store flow).
@@ -90,7 +90,8 @@ class ZswapPaths:
         if passed == 0:
             # Nothing gets past the limit (stage 4): no compression, all rejected.
             self._rejected(n, over)
-            return stored
+            return None, 0
+        stored = np.zeros(n, dtype=bool)
         cand = np.arange(passed)
         h = ids[:passed]
         if len(h):
@@ -156,7 +157,7 @@ class ZswapPaths:
                 "stores still accepted",
             )
             self.queue_shrink()
-        return stored
+        return stored, n_stored
 
     def _rejected(self, n: int, over_limit: int) -> None:
         """The reject path: stamp patch 6's delay, queue the shrinker if the limit was hit."""
