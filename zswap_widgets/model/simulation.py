@@ -336,13 +336,11 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             self.kswapd_awake = True
         kswapd_awake = self.kswapd_awake
         shrinker = self.shrinker
-        shrinking = (
-            shrinker == QUEUED
-            or shrinker == RUNNING
-            or (shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay)
+        shrinking = shrinker in (QUEUED, RUNNING) or (
+            shrinker == SLEEPING and self.t >= self.delay_stamp + self.delay
         )
         phase = self.phase
-        working = phase == ALLOC or phase == REACCESS
+        working = phase in (ALLOC, REACCESS)
         others = int(kswapd_awake) + int(working)
         vcpus = self._vcpus
         if shrinking and self.mem_reclaim_wq:
