@@ -15,6 +15,7 @@ from zswap_widgets.analysis.grid import GridError
 from zswap_widgets.analysis.sweep import METRICS, metric_value
 from zswap_widgets.model.baseline import off_baseline
 from zswap_widgets.model.export import read_metadata
+from zswap_widgets.model.guard import Budget
 
 # The cover letter's story at 1/8 scale with a short idle tail: about 0.2 s a run.
 SMALL = Config().scaled(0.125).replace(idle_s=0.5)
@@ -106,6 +107,19 @@ def test_a_bad_grid_fails_before_anything_runs():
     with pytest.raises(GridError, match="metric 'speed' is not known; allowed: elapsed_s"):
         sweep(SMALL, GRID, metrics=["speed"], progress=calls.append)
     assert calls == []
+
+
+def test_a_grid_point_the_cost_guard_refuses_fails_before_anything_runs():
+    calls = []
+    huge = {"alloc_mib": [64, 65536]}  # 64 GiB allocated: minutes of model time, GiBs of memory
+    with pytest.raises(GridError, match=r"^the zswap-off baseline run at alloc_mib=65536 is too "):
+        sweep(SMALL, huge, progress=calls.append, workers=1)
+    with pytest.raises(GridError, match=r"^the grid run at max_pool_percent=10 is too large: "):
+        sweep(SMALL, {"max_pool_percent": [10]}, budget=Budget(seconds=0.001), baseline=False)
+    assert calls == []
+    # the budget a caller gives is the one every run is held to
+    fits = sweep(SMALL, {"max_pool_percent": [10]}, budget=Budget(seconds=60), baseline=False)
+    assert fits.finished.all()
 
 
 def test_every_counter_is_a_metric():

@@ -16,7 +16,7 @@ def test_lru_takes_every_reread_under_thrashing():
             reaccess_mib=1,
             idle_s=0,
             swap_iops=500,
-            max_time_s=10,
+            max_time_s=30,  # the re-access starts once the drain is done, at ~13 s
         )
     )
     while not sim.done:

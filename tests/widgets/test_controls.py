@@ -97,7 +97,10 @@ def test_a_typed_value_out_of_range_says_so_and_keeps_the_text(controls):
     before = knob.value
     knob.text.value = "150"
     assert knob.value == before and knob.slider.value == before and knob.text.value == "150"
-    assert knob.error == "max_pool_percent = 150 is not allowed: must be a whole number from 1 to 100 %"
+    assert (
+        knob.error
+        == "max_pool_percent = 150 is not allowed: must be a whole number from 1 to 100 %"
+    )
     knob.text.value = "30"
     assert knob.value == 30 and knob.slider.value == 30 and knob.error == ""
     knob.slider.value = 31  # the slider writes the text box

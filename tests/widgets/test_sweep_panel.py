@@ -48,7 +48,7 @@ def test_knobs_and_default_grids_come_from_config():
     panel = SweepPanel(SMALL)
     assert list(panel.row_knob.options) == list(Config.knobs())
     assert panel.row_values.value == format_values(default_values("max_pool_percent"))
-    assert panel.column_values.value == "0:100:10"
+    assert panel.column_values.value == "10:90:10"
     panel.row_knob.value = "kernel"
     assert panel.row_values.value == "off,v6.10,patches-1-3,patches-1-6,v6.12,v6.18"
     panel.column_knob.value = "cpu_speed"
@@ -144,8 +144,8 @@ def test_cancel_keeps_the_finished_cells_and_greys_the_rest(monkeypatch):
     panel = small_panel()
     real = sweep_module.run_metrics
 
-    def slow_then_cancel(config, metrics):
-        out = real(config, metrics)
+    def slow_then_cancel(config, metrics, budget=None):
+        out = real(config, metrics, budget)
         panel.cancel()  # the user presses Cancel while the first runs finish
         return out
 
@@ -160,7 +160,7 @@ def test_cancel_keeps_the_finished_cells_and_greys_the_rest(monkeypatch):
 
 
 def test_an_error_in_a_run_is_one_line_in_the_panel(monkeypatch):
-    def fail(config, metrics):
+    def fail(config, metrics, budget=None):
         raise ValueError("the run is too large\nsecond line")
 
     monkeypatch.setattr(sweep_module, "run_metrics", fail)

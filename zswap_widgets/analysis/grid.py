@@ -218,8 +218,12 @@ def format_values(values: Iterable[Any]) -> str:
 def default_values(name: str) -> list[Any]:
     """A grid for a knob from its metadata: every choice of a choice knob, false and true for a
     Bool knob, and for a number at most DEFAULT_INTERVALS + 1 round values across its range, on
-    multiples of the knob's step (max_pool_percent: 10, 20, ..., 100)."""
+    multiples of the knob's step, unless the knob's metadata names a `sweep` range (start, stop,
+    step), stop included (max_pool_percent: 5, 10, ..., 50)."""
     trait = Config.knobs()[name]
+    if "sweep" in trait.metadata:
+        start, stop, step = trait.metadata["sweep"]
+        return list(range(start, stop + 1, step))
     if isinstance(trait, Enum):
         return list(trait.values)
     if isinstance(trait, Bool):

@@ -37,6 +37,7 @@ import numpy as np
 from ..model.baseline import off_baseline
 from ..model.config import Config
 from ..model.export import records_csv, records_to_pandas, save
+from ..model.guard import Budget, RunTooLarge, as_budget, check
 from ..model.results import COUNTERS, DEBUGFS_COUNTERS, Run
 from ..model.simulation import simulate
 from .grid import GridError, check_grid, grid_configs
@@ -75,10 +76,12 @@ def metric_value(run: Run, name: str) -> float:
     return fn(run) if fn is not None else int(run.counters[name])
 
 
-def run_metrics(config: dict[str, Any], metrics: Sequence[str]) -> dict[str, float]:
-    """Simulate one configuration (given as `Config.to_dict()`) and return its metrics: the job
-    a worker runs, small to send both ways."""
-    run = simulate(Config(**config))
+def run_metrics(
+    config: dict[str, Any], metrics: Sequence[str], budget: Budget | None = None
+) -> dict[str, float]:
+    """Simulate one configuration (given as `Config.to_dict()`) within `budget` and return its
+    metrics: the job a worker runs, small to send both ways."""
+    run = simulate(Config(**config), budget=budget)
     return {name: metric_value(run, name) for name in metrics}
 
 
@@ -246,6 +249,7 @@ def sweep(
     baseline: bool = True,
     progress: Callable[[SweepResult], None] | None = None,
     cancel: threading.Event | None = None,
+    budget: Budget | None = None,
 ) -> SweepResult:
     """Run `config` (default `Config()`) at every point of `grid` and collect `metrics`.
 
@@ -260,7 +264,9 @@ def sweep(
 
     Setting `cancel` (a threading.Event) or Ctrl-C stops the sweep cleanly: runs not started are
     cancelled, the pool shut down, and the result holds what finished (`cancelled` is True).
-    Raises GridError, before anything runs, if a grid value or metric is not allowed.
+    Raises GridError, before anything runs, if a grid value or metric is not allowed, or if
+    the cost guard (model/guard.py) says a run of the grid would not fit `budget` (default
+    `Budget()`, as for `simulate`); every run is also held to it while it goes.
     """
     config = Config() if config is None else config
     names = check_metrics(metrics)
@@ -269,6 +275,15 @@ def sweep(
     shape = tuple(len(v) for v in values)
     offs = [off_baseline(c) for c in configs] if baseline else []
     unique_offs = list(dict.fromkeys(offs))
+    budget = as_budget(budget)
+    for kind, c in [("zswap-off baseline", c) for c in unique_offs] + [
+        ("grid", c) for c in configs
+    ]:
+        try:
+            check(c, budget)
+        except RunTooLarge as e:
+            where = ", ".join(f"{k}={getattr(c, k)!r}" for k in knobs)
+            raise GridError(f"the {kind} run at {where} is too large: {e}") from None
     jobs: list[tuple[str, int, Config]] = [("off", i, c) for i, c in enumerate(unique_offs)]
     jobs += [("grid", i, c) for i, c in enumerate(configs)]
     result = SweepResult(
@@ -308,9 +323,9 @@ def sweep(
                 if cancel is not None and cancel.is_set():
                     result.cancelled = True
                     break
-                record(job, run_metrics(job[2].to_dict(), names))
+                record(job, run_metrics(job[2].to_dict(), names, budget))
         else:
-            _run_parallel(jobs, names, executor, workers, record, cancel, result)
+            _run_parallel(jobs, names, budget, executor, workers, record, cancel, result)
     except KeyboardInterrupt:
         result.cancelled = True
     result.wall_s = time.monotonic() - result.started
@@ -320,6 +335,7 @@ def sweep(
 def _run_parallel(
     jobs: list[tuple[str, int, Config]],
     names: tuple[str, ...],
+    budget: Budget,
     executor: Executor | None,
     workers: int | None,
     record: Callable[[tuple[str, int, Config], dict[str, float]], None],
@@ -332,7 +348,7 @@ def _run_parallel(
     pending: set[Future] = set()
     try:
         for job in jobs:
-            f = pool.submit(run_metrics, job[2].to_dict(), names)
+            f = pool.submit(run_metrics, job[2].to_dict(), names, budget)
             futures[f] = job
             pending.add(f)
         while pending:

@@ -7,16 +7,14 @@ import json
 import textwrap
 
 from ..model.config import Config
-from ..model.guard import Budget
 from ..model.kernels import KERNELS
 from ..model.results import COUNTERS
 from ..model.simulation import simulate
 from ..model.story import Story
-from .settings import SET_HELP, UsageError, parse_settings, positive_float
+from .settings import SET_HELP, UsageError, add_budget_arguments, budget_of, parse_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    default = Budget()
     r = sub.add_parser(
         "run",
         help="run one scenario and print stages, counters and events",
@@ -31,20 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     r.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    r.add_argument(
-        "--budget-s",
-        type=positive_float,
-        default=default.seconds,
-        metavar="SECONDS",
-        help="refuse a run estimated to take longer (the model's cost guard)",
-    )
-    r.add_argument(
-        "--budget-mib",
-        type=positive_float,
-        default=default.memory_mib,
-        metavar="MIB",
-        help="refuse a run estimated to need more memory",
-    )
+    add_budget_arguments(r)
     r.set_defaults(func=run)
 
 
@@ -58,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             )
         settings["kernel"] = args.kernel
     config = Config(**settings)
-    result = simulate(config, budget=Budget(seconds=args.budget_s, memory_mib=args.budget_mib))
+    result = simulate(config, budget=budget_of(args))
     story = Story(result)
     told = [
         {"stage": s, "start_s": t0, "end_s": t1, "title": story.title(i), "text": story.text(i)}

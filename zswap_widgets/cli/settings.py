@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 from traitlets import Bool, Enum, Float, Int
 
 from ..model.config import Config
+from ..model.guard import Budget
 
 SET_HELP = (
     "set a knob, e.g. --set max_pool_percent=20; repeat for more. "
@@ -105,3 +106,27 @@ def parse_setting(text: str) -> tuple[str, Any]:
         ) from None
     assert isinstance(trait, Enum)
     return name, raw
+
+
+def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
+    """--budget-s and --budget-mib: the model's cost guard for each run (model/guard.py)."""
+    default = Budget()
+    parser.add_argument(
+        "--budget-s",
+        type=positive_float,
+        default=default.seconds,
+        metavar="SECONDS",
+        help="refuse a run estimated to take longer (the model's cost guard)",
+    )
+    parser.add_argument(
+        "--budget-mib",
+        type=positive_float,
+        default=default.memory_mib,
+        metavar="MIB",
+        help="refuse a run estimated to need more memory",
+    )
+
+
+def budget_of(args: argparse.Namespace) -> Budget:
+    """The Budget of --budget-s and --budget-mib."""
+    return Budget(seconds=args.budget_s, memory_mib=args.budget_mib)

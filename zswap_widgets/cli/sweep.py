@@ -22,7 +22,7 @@ import numpy as np
 from ..analysis.grid import parse_item
 from ..analysis.sweep import METRICS, TIME_METRICS, SweepResult, check_metrics, sweep
 from ..model.config import Config
-from .settings import SET_HELP, UsageError, parse_setting
+from .settings import SET_HELP, UsageError, add_budget_arguments, budget_of, parse_setting
 
 GRID_HELP = (
     "a knob and its values: START:STOP:STEP for a number (STOP included when it lands on a step, "
@@ -61,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (tcp://host:8786)"
     )
     s.add_argument("--no-baseline", action="store_true", help="do not run the zswap-off baseline")
+    add_budget_arguments(s)
     out = s.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--csv", metavar="FILE", help="write the table (one row per run) to FILE")
@@ -93,6 +94,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             workers=args.workers,
             baseline=not args.no_baseline,
             progress=bar.update,
+            budget=budget_of(args),
         )
     bar.close()
     if args.json:

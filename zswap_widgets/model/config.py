@@ -88,8 +88,10 @@ def _choice(values: tuple[str, ...], default: str, group: str, description: str)
     return _Choice(values, default_value=default).tag(group=group, description=description)
 
 
-def _int(default, lo, hi, group, description, unit="", step=1):
-    return _knob(_Int, default, group, description, min=lo, max=hi, step=step, unit=unit)
+def _int(default, lo, hi, group, description, unit="", step=1, **metadata):
+    return _knob(
+        _Int, default, group, description, min=lo, max=hi, step=step, unit=unit, **metadata
+    )
 
 
 def _float(default, lo, hi, group, description, unit="", step=0.1):
@@ -116,7 +118,13 @@ class Config(HasTraits):
         "kernel preset: which patches and upstream changes apply",
     )
     max_pool_percent = _int(
-        25, 1, 100, "zswap", "max_pool_percent: pool limit as a share of total RAM", "%"
+        25,
+        1,
+        100,
+        "zswap",
+        "max_pool_percent: pool limit as a share of total RAM",
+        "%",
+        sweep=(5, 50, 5),  # a sweep's default values: above 50 % the pool crowds out the workload
     )
     accept_threshold_percent = _int(
         50,
@@ -125,6 +133,7 @@ class Config(HasTraits):
         "zswap",
         "accept_threshold_percent: the shrinker writes back down to this share of the max pool",
         "%",
+        sweep=(10, 90, 10),  # 0 and 100 are the edge cases, not the hysteresis band
     )
     shrink_start_percent = _int(
         None,
