@@ -77,6 +77,8 @@ class Zsmalloc:
         self._k = k
         self._objs = np.tile(ZS_OBJS_PER_ZSPAGE, nr_zpools)
         self._ppz = np.tile(ZS_PAGES_PER_ZSPAGE, nr_zpools)
+        self._objs_list = self._objs.tolist()  # as plain ints for free_one
+        self._ppz_list = self._ppz.tolist()
         self._count = np.zeros(k * nr_zpools, dtype=np.int64)
         # zswap hashes an entry to one of its zpools; fixed per handle here.
         self._zpool_base = rng.integers(0, nr_zpools, nr_handles) * k
@@ -124,8 +126,8 @@ class Zsmalloc:
         self._bin[h] = -1
         c = int(self._count[b]) - 1
         self._count[b] = c
-        if c % int(self._objs[b]) == 0:  # the zspage that held it is now empty
-            self.total_pages -= int(self._ppz[b])
+        if c % self._objs_list[b] == 0:  # the zspage that held it is now empty
+            self.total_pages -= self._ppz_list[b]
         self.nr_objects -= 1
 
     def objects_per_page(self) -> np.ndarray:

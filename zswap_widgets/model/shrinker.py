@@ -100,14 +100,21 @@ class ShrinkWorker:
         shrink_memcg: a writeback, or (second chance) a rotation that counts a failure.
         Returns the microseconds used, 0 if it could not start."""
         m = self.machine
-        walk_us = (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
-        per_entry = walk_us + self.cpu["writeback"] + self.decompress_us
-        per_rotation = walk_us + self.cpu["lru_rotate"]
         room = min(
             self.device.free_tags,
             self._tag_quota,
             self.shrinker_pages + max(self.free_pages - m.min_pages, 0),
         )
+        if room <= 0 and self.pool.total_pages > self.accept_pages:
+            # No entry can be written back: only a referenced head would rotate (below).
+            h = self._zlru_peek()
+            if h < 0 or not self.referenced[h]:
+                return 0.0
+        elif room <= 0:
+            return 0.0
+        walk_us = (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
+        per_entry = walk_us + self.cpu["writeback"] + self.decompress_us
+        per_rotation = walk_us + self.cpu["lru_rotate"]
         done = 0
         rotated_us = 0.0
         walk = self.walk
