@@ -176,7 +176,8 @@ def test_a_long_run_dims_the_charts_under_a_progress_bar(dash: DashboardPage, pa
         "root => root.classList.contains('zsw-busy')", arg=dash.root.element_handle(), polling=50
     )
     overlay = dash.root.locator(".zsw-overlay")
-    assert overlay.is_visible() and "simulating" in overlay.inner_text()
+    overlay.wait_for(state="visible", timeout=2000)  # its layout message follows the class's
+    assert "simulating" in overlay.inner_text()
     opacity = dash.root.locator(".zsw-dim").first.evaluate("e => getComputedStyle(e).opacity")
     page.wait_for_function(
         "root => !root.classList.contains('zsw-busy')", arg=dash.root.element_handle()

@@ -656,9 +656,9 @@ class Dashboard(w.VBox):
         )
 
     def _set_busy(self, busy: bool) -> None:
-        if busy:
-            self.add_class("zsw-busy")
+        if busy:  # the overlay first: a page that sees the class sees the progress bar
             self.overlay.layout.display = "flex"
+            self.add_class("zsw-busy")
         else:
             self.remove_class("zsw-busy")
             self.overlay.layout.display = "none"
