@@ -24,7 +24,7 @@ class Reclaim:
         microseconds used and whether it was blocked (no pages on the LRU or no free tag)."""
         dev = self.device
         avail = self.lru_tail - self.lru_head
-        tags = min(dev.depth - dev.busy, self._tag_quota)
+        tags = min(dev.free_tags, self._tag_quota)
         if avail <= 0:
             return 0.0, True
         if tags < 1:

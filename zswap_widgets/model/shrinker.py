@@ -17,7 +17,7 @@ from .device import WRITEBACK
 from .memcg_walk import MAX_RECLAIM_RETRIES
 from .memcg_walk import SERVICE as MEMCG_SERVICE
 from .results import GAVE_UP, IDLE, QUEUED, RUNNING, SLEEPING
-from .states import POOL, SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
+from .states import SHRINKER, SWAP_CLUSTER_MAX, SWAPCACHE
 
 AGEING_STEPS = 4  # narrate the LRU's ageing at each quarter of it rotated
 
@@ -121,19 +121,10 @@ class ShrinkWorker:
         pool = self.pool
         accept = self.accept_pages
         referenced = self.referenced
-        zlru, zpos, where = self.zlru, self.zpos, self.where
         limit = min(room, int(budget_us / per_entry) + 1)  # entries written back at most
         while pool.total_pages > accept:
-            # _zlru_peek, inline: skip the stale entries at the head.
-            pos = self.zhead
-            end = self.ztail
-            while pos < end:
-                h = int(zlru[pos])
-                if where[h] == POOL and zpos[h] == pos:
-                    break
-                pos += 1
-            self.zhead = pos
-            if pos >= end:
+            h = self._zlru_peek()
+            if h < 0:
                 break
             if referenced[h]:
                 left = budget_us - done * per_entry - rotated_us
@@ -151,7 +142,7 @@ class ShrinkWorker:
                 continue
             if done >= limit:
                 break
-            self.zhead = pos + 1
+            self.zhead += 1  # _zlru_pop: h is at the head
             self._writeback_entry(h)
             done += 1
             walk.attempts = 1

@@ -247,13 +247,13 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         dev = self.device
         t = self.t
         dev.serve(t)
-        q = dev.in_service
-        if not q or q[0][0] > t + 1e-12:
-            return  # nothing completes this step
+        done = dev.complete(t)
+        if not done:
+            return
         where = self.where
         latencies = self.step_latency
         written = []  # pages of the multi-page writes, set to SWAP in one go
-        for kind, pages, latency, owner in dev.complete(t):
+        for kind, pages, latency, owner in done:
             latencies.append(latency)
             k = len(pages)
             if kind == SWAPIN:
@@ -357,7 +357,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         # wait queues and each wake-up yields one tag. Reclaim's plug (blk_start_plug in
         # shrink_lruvec, nr_ios 1) merges bios but allocates no tags in bulk, so kswapd, the
         # process and shrink_worker each get an equal share. Fractions carry over.
-        tags = dev.depth - dev.busy
+        tags = dev.free_tags
         waiters = int(kswapd_awake) + int(working) + int(shrinking)
         tag_share = tags / waiters if waiters else 0.0
         self._tag_carry += tag_share
@@ -379,13 +379,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
                 self._cpu_debt[KSWAPD] = 0.0
         # The process allocates continuously and takes the free pages first; the shrinker's
         # folio allocation then comes from its own direct reclaim (see shrinker_pages).
-        self._tag_quota = dev.depth - dev.busy - shrink_tags
+        self._tag_quota = dev.free_tags - shrink_tags
         self._owner = PROCESS
-        if working or self._cpu_debt[PROCESS]:
-            used = self._on_cpu(PROCESS, dt_us * share, self._process)
-        else:
-            used = 0.0  # an idle process with no debt: _process does nothing
-            self.cpu_carry_us = 0.0
+        used = self._on_cpu(PROCESS, dt_us * share, self._process)
         self.step_stall = min(self.step_stall, max(dt_us - used, 0.0))  # carried work ran
         self._busy_cpus = (k_used + used) / dt_us
         # Rejected stores per step that queue the worker, smoothed over a few steps: reclaim
