@@ -282,8 +282,7 @@ def sweep(
         try:
             check(c, budget)
         except RunTooLarge as e:
-            where = ", ".join(f"{k}={getattr(c, k)!r}" for k in knobs)
-            raise GridError(f"the {kind} run at {where} is too large: {e}") from None
+            raise GridError(f"the {kind} run at {_where(c, knobs)} is too large: {e}") from None
     jobs: list[tuple[str, int, Config]] = [("off", i, c) for i, c in enumerate(unique_offs)]
     jobs += [("grid", i, c) for i, c in enumerate(configs)]
     result = SweepResult(
@@ -361,8 +360,7 @@ def _run_parallel(
                 try:
                     out = f.result()
                 except Exception as e:
-                    where = ", ".join(f"{k}={v!r}" for k, v in _changes(job[2], result).items())
-                    e.add_note(f"in the sweep's {job[0]} run {where}")
+                    e.add_note(f"in the sweep's {job[0]} run {_where(job[2], result.knobs)}")
                     raise
                 record(job, out)
     finally:
@@ -372,5 +370,6 @@ def _run_parallel(
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _changes(config: Config, result: SweepResult) -> dict[str, Any]:
-    return {k: getattr(config, k) for k in result.knobs}
+def _where(config: Config, knobs: Sequence[str]) -> str:
+    """A grid point as its knobs' values: "max_pool_percent=10, kernel='v6.10'"."""
+    return ", ".join(f"{k}={getattr(config, k)!r}" for k in knobs)
