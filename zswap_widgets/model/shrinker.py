@@ -37,7 +37,7 @@ class ShrinkWorker:
         walk = self.walk
         dev = self.device
         m = self.machine
-        cost = self.cpu["writeback"] + self.decompress_us
+        cost = self._writeback_us()
         while used < budget_us:
             if self.delay and self.t < self.delay_stamp + self.delay:
                 # Patch 6 (as intended for v3): sleep until the stamp is 500 ms old, then re-check.
@@ -112,9 +112,7 @@ class ShrinkWorker:
                 return 0.0
         elif room <= 0:
             return 0.0
-        walk_us = (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
-        per_entry = walk_us + self.cpu["writeback"] + self.decompress_us
-        per_rotation = walk_us + self.cpu["lru_rotate"]
+        per_entry, per_rotation = self._cycle_us()
         done = 0
         rotated_us = 0.0
         walk = self.walk
@@ -147,6 +145,17 @@ class ShrinkWorker:
             done += 1
             walk.attempts = 1
         return done * per_entry + rotated_us
+
+    def _writeback_us(self) -> float:
+        """CPU microseconds of one zswap_writeback_entry (decompressing into the new folio)."""
+        return self.cpu["writeback"] + self.decompress_us
+
+    def _cycle_us(self) -> tuple[float, float]:
+        """CPU microseconds of one full walk back to the workload's memcg with a writeback,
+        and with a rotation instead."""
+        walk_us = (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
+        per_entry = walk_us + self.cpu["writeback"] + self.decompress_us
+        return per_entry, walk_us + self.cpu["lru_rotate"]
 
     def _requeued(self, used: float, budget_us: float) -> float:
         """The worker stopped at CPU time `used` of its step budget; the next rejected store

@@ -31,6 +31,7 @@ from .compressors import COMPRESSORS, PAGE_SIZE
 from .config import Config
 from .costs import COMPRESS_SLOWDOWN, CPU_COSTS, CPU_US
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
+from .drain import SteadyDrain
 from .events import EventLog
 from .guard import Budget, RunTooLarge, as_budget, check, ran_too_long
 from .machine import PAGES_PER_MIB, Machine
@@ -53,6 +54,7 @@ from .states import (
     PROCESS,
     RAM,
     REACCESS,
+    REJECT_SMOOTHING,
     SHRINKER,
     SWAP,
     ZSPAGE_SLACK,
@@ -62,10 +64,9 @@ from .workload import SAMPLE_PAGES, sample_lengths
 from .zswap import ZswapPaths
 
 SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
-REJECT_SMOOTHING = 0.3  # weight of the current step in the recent rate of rejected stores
 
 
-class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
+class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProcess):
     """A zswap scenario that advances one time step at a time."""
 
     def __init__(self, config: Config | None = None) -> None:
@@ -190,6 +191,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.t = 0.0
         self.steps = 0
         self.active_steps = 0  # steps computed one by one (the others were quiet, see _skip)
+        self.bulk_steps = 0  # of which in the steady drain's bulk (drain.py)
         self.user_s = 0.0
         self.sys_s = 0.0
         self.cnt = dict.fromkeys(COUNTERS, 0)
@@ -223,6 +225,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
         self.events = EventLog(self)
 
         self.recorder = SeriesRecorder()
+        self.bulk_drain = True  # take the steady drain's steps in bulk (drain.py; exact)
         self.alloc_cpu = None  # (user_s, sys_s) when the allocation finished
         self._stage = 1 if self.enabled else 0
 
@@ -284,6 +287,10 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, AllocatingProcess):
             if quiet:
                 self._skip(quiet)
                 n -= quiet
+                continue
+            bulk = self._drain_steps(n) if self.bulk_drain else 0
+            if bulk:
+                n -= bulk
             else:
                 self._step()
                 n -= 1

@@ -1,0 +1,202 @@
+"""The steady drain in bulk: the steps after the allocation in which shrink_worker writes the
+pool down to the accept threshold, computed without the step's general machinery. Part of
+`Simulation`.
+
+In the drain the process is idle, kswapd sleeps, the device holds only shrink_worker's one-page
+writes, and (with patches 1 and 2) the workload's memcg is the only one with entries. Every step
+then does the same thing: the device serves and completes requests, the freed tags go to the
+worker, and the worker writes back one entry per tag from the head of the zswap LRU. A step
+computed by `_step` spends most of its time deciding this again (vCPU shares, the process's
+call, the memcg walk of shrink_worker, the LRU peeks); `_drain_steps` does only what changes.
+
+It is exact, not an approximation: each bulk step leaves the state, the counters and the
+series row that `_step` would (tests/model/test_drain.py runs configurations both ways and
+compares every series; tests/model/test_equivalence.py holds the recorded runs). A step is
+taken in bulk only when the following hold; otherwise `_step` computes it:
+
+* the idle tail, shrink_worker RUNNING and resting where its last step left it (blocked on a
+  tag before the workload's memcg: cursor one before it, no attempt counted), no CPU debt or
+  carried time, patch 6's delay over, nothing but writebacks at the device;
+* free memory stays above the low watermark and leaves room for a page per tag (kswapd stays
+  asleep, the worker's folio allocation succeeds);
+* the pool cannot reach the accept threshold within the step (the end of the drain, where
+  shrink_worker's loop goes IDLE, is left to `_step`);
+* the entries at the LRU's head are unreferenced (no second-chance rotation), and the worker's
+  CPU time for the step fits its budget (it blocks on a tag, not on time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .device import WRITEBACK
+from .results import RUNNING
+from .states import IDLE_TAIL, POOL, PROCESS, REJECT_SMOOTHING, SHRINKER, SWAP, SWAPCACHE
+
+WINDOW = 4096  # live LRU entries looked up at once
+
+
+class SteadyDrain:
+    """_drain_steps(): up to n steps of the steady drain at once."""
+
+    def _drain_steps(self, n: int) -> int:
+        """Take up to n steps in bulk while the drain is steady; returns how many (0: this
+        step needs `_step`)."""
+        if (
+            self.phase != IDLE_TAIL
+            or self.shrinker != RUNNING
+            or not self._drain_ready()
+        ):
+            return 0
+        limits = self._steady_limits()
+        if not self._next_step_steady(limits):
+            return 0
+        heads, positions = self._lru_window()
+        done = self._bulk(n, heads, limits)
+        if done:
+            used = self._bulk_written
+            written = np.asarray(heads[:used], dtype=np.intp)
+            self.where[written] = SWAPCACHE
+            if self._bulk_completed:
+                self.where[np.concatenate(self._bulk_completed)] = SWAP
+            if used:
+                self.zhead = positions[used - 1] + 1
+            self._zlru_peek()  # as the worker's last look at the head left it
+        return done
+
+    def _steady_limits(self) -> tuple[float, float, float, int]:
+        """What _next_step_steady compares with, the same for every step: the worker's CPU time
+        before its first writeback, per further writeback, its budget, and the free memory a
+        steady step needs."""
+        per_entry, _ = self._cycle_us()
+        m = self.machine
+        return (
+            self.cpu["memcg_iter"] + self._writeback_us(),
+            per_entry,
+            self.dt * 1e6 * min(1.0, self._vcpus),  # the worker's share: nobody else runs
+            max(m.low_pages, m.min_pages + self.device.depth),
+        )
+
+    def _next_step_steady(self, limits: tuple[float, float, float, int]) -> bool:
+        """Whether memory, the pool, the clock and the worker's CPU time allow the next step to
+        be a steady one (see the module's docstring)."""
+        first_us, per_entry, budget_us, free_floor = limits
+        dev = self.device
+        pool = self.pool
+        # Tags the worker may get in the step: the free ones and those of requests completing.
+        most = dev.free_tags + len(dev.in_service)
+        if dev.latency <= 1e-12:  # a request may complete in the step it is served
+            most += len(dev.writes)
+        return (
+            # each entry written back frees at most one zspage: the pool stays above accept
+            pool.total_pages - most * pool.max_alloc_pages > self.accept_pages
+            # kswapd stays asleep and the worker's folio allocation finds a page per tag
+            and self.free_pages >= free_floor
+            and (self.steps + 2) * self.dt < self._max_time
+            # the worker blocks on a tag before its CPU time runs out (shrink_worker's sum)
+            and (not most or first_us + (most - 1) * per_entry < budget_us)
+        )
+
+    def _drain_ready(self) -> bool:
+        walk = self.walk
+        w = self._workload_memcg
+        dev = self.device
+        return (
+            not self.kswapd_awake
+            and not self.read_wait
+            and not self.cpu_carry_us
+            and not self._cpu_debt[PROCESS]
+            and not self._cpu_debt[SHRINKER]
+            and not self._busy_cpus
+            and not self._rotations_since_writeback
+            and self.cnt["written_back_pages"] > 0
+            and walk.cursor == w - 1
+            and not walk.attempts
+            and not walk.gave_up
+            and walk.only_candidate(w)
+            and not (self.delay and self.t < self.delay_stamp + self.delay)
+            and not dev.reads
+            and not dev.queued_swapouts
+            and all(req[0] == WRITEBACK for req in dev.writes)
+            and all(req[1] == WRITEBACK for req in dev.in_service)
+        )
+
+    def _lru_window(self) -> tuple[list[int], list[int]]:
+        """The live entries from the zswap LRU's head up to the first referenced one (at most
+        WINDOW), and their positions in the LRU array."""
+        a = self.zhead
+        seg = self.zlru[a : min(a + 2 * WINDOW, self.ztail)]
+        pos = np.arange(a, a + len(seg))
+        live = (self.where[seg] == POOL) & (self.zpos[seg] == pos)
+        idx = np.flatnonzero(live)[:WINDOW]
+        refd = self.referenced[seg[idx]]
+        if refd.any():
+            idx = idx[: int(np.argmax(refd))]
+        return seg[idx].tolist(), (idx + a).tolist()
+
+    def _bulk(self, n: int, heads: list[int], limits: tuple) -> int:
+        """The steps themselves; sets _bulk_written (entries of `heads` written back) and
+        _bulk_completed (pages whose write completed). Returns the steps taken."""
+        dev = self.device
+        pool = self.pool
+        cnt = self.cnt
+        one_page = self._one_page
+        writes, in_service = dev.writes, dev.in_service
+        submit = dev.submit
+        depth = dev.depth
+        completed: list[np.ndarray] = []
+        written = 0
+        steps = 0
+        # What _step zeroes at a step's start and nothing in the drain sets again.
+        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_queueing_rejects = 0
+        self.step_stall = 0.0
+        steady = self._next_step_steady
+        while steps < n and written + depth < len(heads) and steady(limits):
+            t = self.t
+            # The device (Simulation._complete_io for writebacks only).
+            self.step_latency = latencies = []
+            dev.served = [0, 0, 0]
+            dev.serve(t)
+            for _kind, pages, latency, _owner in dev.complete(t):
+                latencies.append(latency)
+                k = len(pages)  # merged writes carry several; a service memcg's entry none
+                if k:
+                    completed.append(pages)
+                self.on_swap += k
+                self.inflight -= k or 1
+            # The tags go to the only waiter (Simulation._step's fair shares with one thread).
+            tags = dev.free_tags
+            tag_share = tags / 1
+            self._tag_carry += tag_share
+            self._tag_carry -= int(self._tag_carry)
+            self._shrink_tag_carry += tag_share
+            shrink_tags = int(self._shrink_tag_carry)
+            self._shrink_tag_carry -= shrink_tags
+            self.rejects_per_step += REJECT_SMOOTHING * (
+                self.step_queueing_rejects - self.rejects_per_step
+            )
+            # shrink_worker: one entry per tag it may take, then it blocks on the next tag.
+            k = max(min(tags, shrink_tags), 0)
+            for h in heads[written : written + k]:
+                pool.free_one(h)
+                submit(WRITEBACK, one_page[h : h + 1], t, SHRINKER)
+            written += k
+            self.stored -= k
+            self.inflight += k
+            cnt["written_back_pages"] += k
+            cnt["zswpwb"] += k
+            cnt["pswpout"] += k
+            paid = min(self.shrinker_pages, k)
+            self.shrinker_pages -= paid
+            self._tag_quota = shrink_tags - k
+            self.recorder.add(self._row())
+            self.steps += 1
+            self.t = self.steps * self.dt
+            steps += 1
+        self.active_steps += steps
+        self.bulk_steps += steps
+        self._owner = SHRINKER
+        self._bulk_written = written
+        self._bulk_completed = completed
+        return steps
