@@ -32,7 +32,12 @@ def _both(config: Config) -> tuple[Simulation, Simulation]:
 def _assert_same_run(a: Simulation, b: Simulation) -> None:
     ra, rb = a.result(), b.result()
     assert ra.counters == rb.counters
-    assert (ra.elapsed_s, ra.user_s, ra.sys_s, ra.cut) == (rb.elapsed_s, rb.user_s, rb.sys_s, rb.cut)
+    assert (ra.elapsed_s, ra.user_s, ra.sys_s, ra.cut) == (
+        rb.elapsed_s,
+        rb.user_s,
+        rb.sys_s,
+        rb.cut,
+    )
     assert (ra.alloc_end_s, ra.drain_end_s) == (rb.alloc_end_s, rb.drain_end_s)
     assert ra.stages == rb.stages
     assert ra.events == rb.events

@@ -68,12 +68,17 @@ class SwapDevice:
         if kind == SWAPOUT:
             self.queued_swapouts += 1
 
-    def serve(self, now: float) -> None:
-        """Start the requests the step's tokens allow; they complete after the base latency."""
+    def _refill(self) -> tuple[float, float]:
+        """The step's tokens: operations and bytes, each bucket holding about two steps' worth."""
         ops = self.ops_per_step
         ops = min(self._ops + ops, 2 * ops + 1)
         nbytes = self.bytes_per_step
         nbytes = min(self._bytes + nbytes, 2 * nbytes + 64 * PAGE_SIZE)
+        return ops, nbytes
+
+    def serve(self, now: float) -> None:
+        """Start the requests the step's tokens allow; they complete after the base latency."""
+        ops, nbytes = self._refill()
         reads, writes = self.reads, self.writes
         if reads or writes:
             served = self.served
@@ -104,3 +109,36 @@ class SwapDevice:
             done.append((kind, pages, t - t0, owner))
         self.busy -= len(done)
         return done
+
+    # ------------------------------------------------------------------ a queue of one kind
+    # The steady drain (drain.py) keeps its queue of one-page writebacks as counts while it takes
+    # steps in bulk; these give it the device's part of a step and hand the queue back.
+
+    def serve_writebacks(self, queued: int) -> int:
+        """serve() for a step in which the queue holds `queued` one-page writebacks and no
+        read: how many start (the tokens are spent as serve() spends them)."""
+        ops, nbytes = self._refill()
+        started = 0
+        while queued > started and ops >= 1 and nbytes > 0:
+            ops -= 1
+            nbytes -= PAGE_SIZE
+            started += 1
+        self._ops = ops
+        self._bytes = nbytes
+        self.served = [0, started, 0]
+        return started
+
+    def one_page_writebacks(self) -> bool:
+        """Whether the queue holds only one-page writebacks and nothing reads."""
+        return (
+            not self.reads
+            and all(r[0] == WRITEBACK and len(r[1]) == 1 for r in self.writes)
+            and all(r[1] == WRITEBACK and len(r[2]) == 1 for r in self.in_service)
+        )
+
+    def replace_writebacks(self, in_service: list[tuple], writes: list[tuple]) -> None:
+        """Put back the queue the steady drain kept as counts: the requests in service
+        (done_t, kind, pages, submit_t, owner) and those waiting (kind, pages, submit_t, owner)."""
+        self.in_service = deque(in_service)
+        self.writes = deque(writes)
+        self.busy = len(in_service) + len(writes)

@@ -27,6 +27,8 @@ taken in bulk only when the following hold; otherwise `_step` computes it:
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from .device import WRITEBACK
@@ -42,27 +44,22 @@ class SteadyDrain:
     def _drain_steps(self, n: int) -> int:
         """Take up to n steps in bulk while the drain is steady; returns how many (0: this
         step needs `_step`)."""
-        if (
-            self.phase != IDLE_TAIL
-            or self.shrinker != RUNNING
-            or not self._drain_ready()
-        ):
+        if self.phase != IDLE_TAIL or self.shrinker != RUNNING or not self._drain_ready():
             return 0
         limits = self._steady_limits()
-        if not self._next_step_steady(limits):
+        dev = self.device
+        if not self._next_step_steady(limits, len(dev.in_service), len(dev.writes)):
             return 0
         heads, positions = self._lru_window()
-        done = self._bulk(n, heads, limits)
-        if done:
-            used = self._bulk_written
-            written = np.asarray(heads[:used], dtype=np.intp)
-            self.where[written] = SWAPCACHE
-            if self._bulk_completed:
-                self.where[np.concatenate(self._bulk_completed)] = SWAP
-            if used:
-                self.zhead = positions[used - 1] + 1
+        steps, written, completed = self._bulk(n, heads, limits)
+        if steps:
+            # What the steps did to the pages, in order: written back, then on the device.
+            self.where[np.asarray(heads[:written], dtype=np.intp)] = SWAPCACHE
+            self.where[np.asarray(completed, dtype=np.intp)] = SWAP
+            if written:
+                self.zhead = positions[written - 1] + 1
             self._zlru_peek()  # as the worker's last look at the head left it
-        return done
+        return steps
 
     def _steady_limits(self) -> tuple[float, float, float, int]:
         """What _next_step_steady compares with, the same for every step: the worker's CPU time
@@ -77,16 +74,19 @@ class SteadyDrain:
             max(m.low_pages, m.min_pages + self.device.depth),
         )
 
-    def _next_step_steady(self, limits: tuple[float, float, float, int]) -> bool:
+    def _next_step_steady(
+        self, limits: tuple[float, float, float, int], serving: int, queued: int
+    ) -> bool:
         """Whether memory, the pool, the clock and the worker's CPU time allow the next step to
-        be a steady one (see the module's docstring)."""
+        be a steady one (see the module's docstring), with `serving` requests in service and
+        `queued` waiting at the device."""
         first_us, per_entry, budget_us, free_floor = limits
         dev = self.device
         pool = self.pool
         # Tags the worker may get in the step: the free ones and those of requests completing.
-        most = dev.free_tags + len(dev.in_service)
+        most = dev.free_tags + serving
         if dev.latency <= 1e-12:  # a request may complete in the step it is served
-            most += len(dev.writes)
+            most += queued
         return (
             # each entry written back frees at most one zspage: the pool stays above accept
             pool.total_pages - most * pool.max_alloc_pages > self.accept_pages
@@ -98,6 +98,8 @@ class SteadyDrain:
         )
 
     def _drain_ready(self) -> bool:
+        """The state that makes a step of the drain steady (see the module's docstring): the
+        worker where its last blocked step left it, nothing else running or owed."""
         walk = self.walk
         w = self._workload_memcg
         dev = self.device
@@ -115,10 +117,8 @@ class SteadyDrain:
             and not walk.gave_up
             and walk.only_candidate(w)
             and not (self.delay and self.t < self.delay_stamp + self.delay)
-            and not dev.reads
             and not dev.queued_swapouts
-            and all(req[0] == WRITEBACK for req in dev.writes)
-            and all(req[1] == WRITEBACK for req in dev.in_service)
+            and dev.one_page_writebacks()
         )
 
     def _lru_window(self) -> tuple[list[int], list[int]]:
@@ -134,17 +134,29 @@ class SteadyDrain:
             idx = idx[: int(np.argmax(refd))]
         return seg[idx].tolist(), (idx + a).tolist()
 
-    def _bulk(self, n: int, heads: list[int], limits: tuple) -> int:
-        """The steps themselves; sets _bulk_written (entries of `heads` written back) and
-        _bulk_completed (pages whose write completed). Returns the steps taken."""
+    def _bulk(self, n: int, heads: list[int], limits: tuple) -> tuple[int, int, list[int]]:
+        """The steps themselves. Returns the steps taken, how many entries of `heads` were
+        written back, and the pages whose write completed.
+
+        The device's queue is kept as counts meanwhile: request r writes page pages[r],
+        submitted at submit_t[r]; requests [0, started) have started, in runs of (done_t, end)
+        that complete together, and [0, finished) have completed."""
         dev = self.device
         pool = self.pool
         cnt = self.cnt
-        one_page = self._one_page
-        writes, in_service = dev.writes, dev.in_service
-        submit = dev.submit
         depth = dev.depth
-        completed: list[np.ndarray] = []
+        latency = dev.latency
+        in_service, waiting = list(dev.in_service), list(dev.writes)
+        submit_t = [r[3] for r in in_service] + [r[2] for r in waiting]
+        pages = [int(r[2][0]) for r in in_service] + [int(r[1][0]) for r in waiting]
+        runs: deque[tuple[float, int]] = deque()
+        for i, r in enumerate(in_service):
+            if runs and runs[-1][0] == r[0]:
+                runs[-1] = (r[0], i + 1)
+            else:
+                runs.append((r[0], i + 1))
+        started = len(in_service)
+        finished = 0
         written = 0
         steps = 0
         # What _step zeroes at a step's start and nothing in the drain sets again.
@@ -152,21 +164,30 @@ class SteadyDrain:
         self.step_queueing_rejects = 0
         self.step_stall = 0.0
         steady = self._next_step_steady
-        while steps < n and written + depth < len(heads) and steady(limits):
+        while (
+            steps < n
+            and written + depth < len(heads)
+            and steady(limits, started - finished, len(submit_t) - started)
+        ):
             t = self.t
-            # The device (Simulation._complete_io for writebacks only).
-            self.step_latency = latencies = []
-            dev.served = [0, 0, 0]
-            dev.serve(t)
-            for _kind, pages, latency, _owner in dev.complete(t):
-                latencies.append(latency)
-                k = len(pages)  # merged writes carry several; a service memcg's entry none
-                if k:
-                    completed.append(pages)
-                self.on_swap += k
-                self.inflight -= k or 1
+            # The device: serve() and complete() (Simulation._complete_io, writebacks only).
+            begin = dev.serve_writebacks(len(submit_t) - started)
+            if begin:
+                started += begin
+                runs.append((t + latency, started))
+            latencies = []
+            now = t + 1e-12
+            while runs and runs[0][0] <= now:
+                done_t, end = runs.popleft()
+                latencies += [done_t - t0 for t0 in submit_t[finished:end]]
+                finished = end
+            self.step_latency = latencies
+            done = len(latencies)
+            self.on_swap += done
+            self.inflight -= done
+            dev.busy = len(submit_t) - finished
             # The tags go to the only waiter (Simulation._step's fair shares with one thread).
-            tags = dev.free_tags
+            tags = depth - dev.busy
             tag_share = tags / 1
             self._tag_carry += tag_share
             self._tag_carry -= int(self._tag_carry)
@@ -178,25 +199,40 @@ class SteadyDrain:
             )
             # shrink_worker: one entry per tag it may take, then it blocks on the next tag.
             k = max(min(tags, shrink_tags), 0)
-            for h in heads[written : written + k]:
-                pool.free_one(h)
-                submit(WRITEBACK, one_page[h : h + 1], t, SHRINKER)
-            written += k
-            self.stored -= k
-            self.inflight += k
-            cnt["written_back_pages"] += k
-            cnt["zswpwb"] += k
-            cnt["pswpout"] += k
-            paid = min(self.shrinker_pages, k)
-            self.shrinker_pages -= paid
+            if k:
+                entries = heads[written : written + k]
+                for h in entries:
+                    pool.free_one(h)
+                pages += entries
+                submit_t += [t] * k
+                written += k
+                dev.busy += k
+                self.stored -= k
+                self.inflight += k
+                cnt["written_back_pages"] += k
+                cnt["zswpwb"] += k
+                cnt["pswpout"] += k
+                paid = min(self.shrinker_pages, k)
+                self.shrinker_pages -= paid
             self._tag_quota = shrink_tags - k
             self.recorder.add(self._row())
             self.steps += 1
             self.t = self.steps * self.dt
             steps += 1
+        one_page = self._one_page
+        service = []
+        first = finished
+        for done_t, end in runs:
+            for r in range(first, end):
+                p = pages[r]
+                service.append((done_t, WRITEBACK, one_page[p : p + 1], submit_t[r], SHRINKER))
+            first = end
+        queue = [
+            (WRITEBACK, one_page[p : p + 1], t0, SHRINKER)
+            for p, t0 in zip(pages[started:], submit_t[started:], strict=True)
+        ]
+        dev.replace_writebacks(service, queue)
         self.active_steps += steps
         self.bulk_steps += steps
         self._owner = SHRINKER
-        self._bulk_written = written
-        self._bulk_completed = completed
-        return steps
+        return steps, written, pages[:finished]
