@@ -22,13 +22,6 @@ pytestmark = pytest.mark.browser
 
 MAX_POOL = "max_pool_percent"
 ZOOM_MARGIN = 0.12  # the dashboard's, of the stage's span either side
-# Voila 0.5.13's page core is JupyterLab 4.2.5, while its own widgets-manager8 extension asks
-# for ^4.5.10 and jupyterlab_widgets 3.0.17 (needed by ipywidgets 8.1.9) for ^4.6.2 of the same
-# packages: webpack warns once per package. They come with Voila and ipywidgets, not the app;
-# any other warning fails the test.
-VOILA_VERSION_WARNING = re.compile(
-    r"(Unsatisfied version|No satisfying version).*(_JUPYTERLAB\.CORE_OUTPUT|shared scope)", re.S
-)
 
 
 def _open(page, server) -> DashboardPage:
@@ -201,8 +194,11 @@ def test_compare_mode_names_both_kernels(dash: DashboardPage, page, output_dir):
 
 
 def test_console_clean(dash: DashboardPage, page) -> None:
-    """Load, re-run by keyboard, play, walk a stage, compare: no console error, and no warning
-    but Voila's own version warnings."""
+    """Load, re-run by keyboard, walk a stage, compare: no console error and no warning at all.
+
+    Webpack's "Unsatisfied version" warnings would show here: the pins (voila 0.5.8 with
+    jupyterlab_widgets 3.0.13, whose shared-scope requirements its JupyterLab 4.2.5 page core
+    meets) keep them away; a newer Voila 0.5.x or jupyterlab_widgets brings them back."""
     code0 = dash.scenario_code()
     dash.press(MAX_POOL, "ArrowRight")
     wait_changed(page, dash.scenario_code, code0, what="scenario code")
@@ -212,8 +208,6 @@ def test_console_clean(dash: DashboardPage, page) -> None:
     wait_changed(page, lambda: dash.pool()["pool_b"], "", what="the second pool line")
     assert not page.console.errors, "\n".join(page.console.errors)
     warnings = [e for e in page.console.entries if e.startswith(("warning:", "error:"))]
-    other = [e for e in warnings if not VOILA_VERSION_WARNING.search(e)]
-    assert other == [], "\n".join(other)
-    assert len(warnings) <= 13, warnings
+    assert warnings == [], "\n".join(warnings)
     counters = dash.counters()
     assert parse_number(counters["stored_pages"][1]) > 0
