@@ -4,23 +4,26 @@ pool down to the accept threshold, computed without the step's general machinery
 
 In the drain the process is idle, kswapd sleeps, the device holds only shrink_worker's one-page
 writes, and (with patches 1 and 2) the workload's memcg is the only one with entries. Every step
-then does the same thing: the device serves and completes requests, the freed tags go to the
-worker, and the worker writes back one entry per tag from the head of the zswap LRU. A step
-computed by `_step` spends most of its time deciding this again (vCPU shares, the process's
-call, the memcg walk of shrink_worker, the LRU peeks); `_drain_steps` does only what changes.
+then does the same: the device serves and completes requests, the freed tags go to the worker,
+and the worker writes back one entry per tag from the head of the zswap LRU, then blocks on the
+next tag. A step computed by `_step` spends most of its time finding this out again (vCPU
+shares, the process's call, shrink_worker's memcg walk and LRU peeks, the device's request
+tuples). `_drain_steps` keeps the device's queue as counts and submit times, frees the entries
+from the pool as `_writeback_entry` does, records each step's row with `_row`, and writes the
+pages' new places, the LRU head and the queue back at the end of the span.
 
-It is exact, not an approximation: each bulk step leaves the state, the counters and the
-series row that `_step` would (tests/model/test_drain.py runs configurations both ways and
-compares every series; tests/model/test_equivalence.py holds the recorded runs). A step is
-taken in bulk only when the following hold; otherwise `_step` computes it:
+It is exact, not an approximation: each bulk step leaves the state, the counters and the series
+row that `_step` would (tests/model/test_drain.py runs configurations both ways and compares
+every series and the state; tests/model/test_equivalence.py holds the recorded runs). A step is
+taken in bulk only when all of this holds, otherwise `_step` computes it:
 
-* the idle tail, shrink_worker RUNNING and resting where its last step left it (blocked on a
-  tag before the workload's memcg: cursor one before it, no attempt counted), no CPU debt or
-  carried time, patch 6's delay over, nothing but writebacks at the device;
-* free memory stays above the low watermark and leaves room for a page per tag (kswapd stays
-  asleep, the worker's folio allocation succeeds);
+* the idle tail, shrink_worker RUNNING and resting where its last blocked step left it (cursor
+  one before the workload's memcg, no attempt counted), no CPU debt or carried time, patch 6's
+  delay over, only one-page writebacks at the device;
+* free memory stays above the low watermark and leaves a page per tag (kswapd stays asleep and
+  the worker's folio allocation succeeds);
 * the pool cannot reach the accept threshold within the step (the end of the drain, where
-  shrink_worker's loop goes IDLE, is left to `_step`);
+  shrink_worker goes IDLE, is left to `_step`), and max_time_s is not reached;
 * the entries at the LRU's head are unreferenced (no second-chance rotation), and the worker's
   CPU time for the step fits its budget (it blocks on a tag, not on time).
 """
@@ -35,7 +38,7 @@ from .device import WRITEBACK
 from .results import RUNNING
 from .states import IDLE_TAIL, POOL, PROCESS, REJECT_SMOOTHING, SHRINKER, SWAP, SWAPCACHE
 
-WINDOW = 4096  # live LRU entries looked up at once
+WINDOW = 4096  # live LRU entries looked up at the start of a span
 
 
 class SteadyDrain:
