@@ -26,6 +26,37 @@ def test_in_a_loop_only_the_last_of_a_burst_runs():
     assert asyncio.run(burst()) == [0]
 
 
+def test_a_change_after_a_quiet_moment_runs_at_the_next_turn():
+    async def press():
+        calls = []
+        d = Debouncer(lambda: calls.append(1), 10.0)  # a delay no test would wait for
+        d.schedule()
+        assert calls == []  # not inside the change's own handler
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return calls
+
+    assert asyncio.run(press()) == [1]
+
+
+def test_a_drag_runs_at_its_start_and_once_after_it_stops():
+    async def drag():
+        calls = []
+        d = Debouncer(lambda: calls.append(len(calls)), 0.05)
+        d.schedule()  # the drag starts: runs at the next turn
+        await asyncio.sleep(0.01)
+        for _ in range(4):  # moves within the delay of each other
+            d.schedule()
+            await asyncio.sleep(0.01)
+        during = list(calls)
+        await asyncio.sleep(0.15)
+        return during, calls
+
+    during, calls = asyncio.run(drag())
+    assert during == [0]
+    assert calls == [0, 1]
+
+
 def test_dashboard_reruns_once_after_the_user_stops():
     async def session():
         dash = Dashboard(SMALL, debounce_s=0.05)

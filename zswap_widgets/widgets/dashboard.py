@@ -539,7 +539,7 @@ class Dashboard(w.VBox):
     # ------------------------------------------------------------------ handlers
     def _on_control(self, name: str) -> None:
         if self._debouncer.delay_s > 0:
-            self.status.value = "<i>changed: re-running when you stop…</i>"
+            self.status.value = "<i>changed: re-running…</i>"
         self._debouncer.schedule()
 
     def _on_scenario(self, change: dict) -> None:
