@@ -24,7 +24,8 @@ from zswap_widgets.model.guard import estimate
 
 UNITS = (
     "handles",
-    "active steps",
+    "full steps",
+    "bulk steps",
     "quiet steps",
     "pages",
     "pages read back",
@@ -62,7 +63,8 @@ def work(sim: Simulation) -> list[float]:
     buddy = cnt["zswpout"] if c.allocator != "zsmalloc" else 0
     pages = sim.next_page if sim.alloc_end is None else sim.n_pages
     quiet = sim.steps - sim.active_steps
-    return [len(sim.length), sim.active_steps, quiet, pages, reread, reclaimed, buddy]
+    full = sim.active_steps - sim.bulk_steps
+    return [len(sim.length), full, sim.bulk_steps, quiet, pages, reread, reclaimed, buddy]
 
 
 def measure(config: Config, repeats: int) -> tuple[float, list[float], float]:

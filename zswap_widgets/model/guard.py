@@ -20,7 +20,8 @@ The estimate, in the model's own terms:
   synchronous requests of up to 8 pages (each at least swap_latency_ms or one IOPS slot); the
   idle tail adds idle_s. All capped at max_time_s;
 * steps: that duration over step_ms; the idle tail's steps are "quiet" (recorded in bulk) except
-  while writeback drains the pool to the accept threshold at one page per request;
+  while writeback drains the pool to the accept threshold at one page per request (steps that,
+  with patches 1 and 2, drain.py takes in bulk at about half the cost of a full step);
 * time: per-step, per-page and per-object CPU costs measured on the development machine (two
   shared x86 cores, `python3 benchmarks/bench_guard.py`, which also prints how estimate and
   measurement compare: within a factor of about 2 either way);
@@ -48,6 +49,7 @@ from .workload import sample_lengths
 # CPU time per unit of work (benchmarks/bench_guard.py; two shared x86 cores, Python 3.11).
 SETUP_US_PER_HANDLE = 0.1  # arrays, page contents and the start's pool
 STEP_US = 22.0  # one step computed in full
+BULK_US = 12.0  # one step of the steady drain taken in bulk (drain.py; patches 1 and 2)
 QUIET_US = 0.2  # one quiet step (idle process, device and shrinker) recorded in bulk
 PAGE_US = 0.05  # one page allocated (a step's pages at once)
 REREAD_US = 12.0  # one page read back (one at a time: zswap_load, swap-in, readahead)
@@ -143,10 +145,14 @@ def estimate(c: Config) -> Estimate:
     steps = math.ceil(duration / dt) + 1
     busy_s = alloc_s + (drain_s if enabled else 0.0) + reaccess_s
     active = min(math.ceil(busy_s / dt) + 1, steps)
+    # With patches 1 and 2 the drain's steady steps are taken in bulk (drain.py).
+    bulk = math.ceil(drain_s / dt) if enabled and c.patch(1) and c.patch(2) else 0
+    bulk = min(bulk, active)
 
     seconds = 1e-6 * (
         SETUP_US_PER_HANDLE * handles
-        + STEP_US * active
+        + STEP_US * (active - bulk)
+        + BULK_US * bulk
         + QUIET_US * (steps - active)
         + PAGE_US * n
         + REREAD_US * reread
