@@ -99,14 +99,14 @@ class SwapDevice:
         self._ops = ops
         self._bytes = nbytes
 
-    def complete(self, now: float) -> list[tuple[int, np.ndarray, float, int]]:
-        """Requests finished by `now`: (kind, pages, latency_s, owner)."""
+    def complete(self, now: float) -> list[tuple[float, int, np.ndarray, float, int]]:
+        """Requests finished by `now`, taken out of service: (done_t, kind, pages, submit_t,
+        owner)."""
         done = []
         q = self.in_service
         now += 1e-12
         while q and q[0][0] <= now:
-            t, kind, pages, t0, owner = q.popleft()
-            done.append((kind, pages, t - t0, owner))
+            done.append(q.popleft())
         self.busy -= len(done)
         return done
 

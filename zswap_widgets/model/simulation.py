@@ -255,9 +255,8 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
             return
         where = self.where
         latencies = self.step_latency
-        written = []  # pages of the multi-page writes, set to SWAP in one go
-        for kind, pages, latency, owner in done:
-            latencies.append(latency)
+        for done_t, kind, pages, submit_t, owner in done:
+            latencies.append(done_t - submit_t)
             k = len(pages)
             if kind == SWAPIN:
                 where[pages] = RAM
@@ -266,18 +265,13 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
                 self._lru_push(pages)
                 self.read_wait = 0
             else:
-                if k == 1:
-                    where[pages[0]] = SWAP
-                elif k:
-                    written.append(pages)
+                where[pages] = SWAP
                 self.on_swap += k
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= (k or 1) if kind == WRITEBACK else k
                 if owner == SHRINKER and kind == SWAPOUT:
                     self.shrinker_pages += 1
-        if written:
-            where[written[0] if len(written) == 1 else np.concatenate(written)] = SWAP
 
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:
