@@ -24,7 +24,8 @@ The estimate, in the model's own terms:
   with patches 1 and 2, drain.py takes in bulk at about half the cost of a full step);
 * time: per-step, per-page and per-object CPU costs measured on the development machine (two
   shared x86 cores, `python3 benchmarks/bench_guard.py`, which also prints how estimate and
-  measurement compare: within a factor of about 2 either way);
+  measurement compare: on its 14 runs from 0.5x to 4.6x the measured time, median 0.73x; it
+  errs high for long re-access runs, low by at most 2x);
 * memory: bytes per page and per zswap entry handle (measured with tracemalloc, the peak while
   the simulation is set up), the zbud/z3fold page lists, and the series (bounded, see
   series.py) with the copies `Run` makes of them.
