@@ -125,7 +125,8 @@ class SwapDevice:
             started += 1
         self._ops = ops
         self._bytes = nbytes
-        self.served = [0, started, 0]
+        self.served = [0, 0, 0]
+        self.served[WRITEBACK] = started
         return started
 
     def one_page_writebacks(self) -> bool:

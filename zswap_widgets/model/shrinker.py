@@ -154,6 +154,7 @@ class ShrinkWorker:
         """CPU microseconds of one full walk back to the workload's memcg with a writeback,
         and with a rotation instead."""
         walk_us = (len(self.memcgs) + 1) * self.cpu["memcg_iter"]
+        # summed left to right from the walk (not walk_us + _writeback_us()): floats round
         per_entry = walk_us + self.cpu["writeback"] + self.decompress_us
         return per_entry, walk_us + self.cpu["lru_rotate"]
 
