@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +33,8 @@ class Debouncer:
     def schedule(self) -> None:
         loop = None
         if self.delay_s > 0:
-            try:
+            with contextlib.suppress(RuntimeError):  # no running loop: call at once
                 loop = asyncio.get_running_loop()
-            except RuntimeError:
-                pass
         if loop is None:
             self.cancel()
             self.fn()
