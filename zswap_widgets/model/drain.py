@@ -36,7 +36,7 @@ import numpy as np
 
 from .device import WRITEBACK
 from .results import RUNNING
-from .states import IDLE_TAIL, POOL, PROCESS, REJECT_SMOOTHING, SHRINKER, SWAP, SWAPCACHE
+from .states import IDLE_TAIL, POOL, PROCESS, SHRINKER, SWAP, SWAPCACHE
 
 WINDOW = 4096  # live LRU entries looked up at the start of a span
 
@@ -163,8 +163,7 @@ class SteadyDrain:
         written = 0
         steps = 0
         # What _step zeroes at a step's start and nothing in the drain sets again.
-        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
-        self.step_queueing_rejects = 0
+        self._new_step_counts()
         self.step_stall = 0.0
         steady = self._next_step_steady
         while (
@@ -191,15 +190,8 @@ class SteadyDrain:
             dev.busy = len(submit_t) - finished
             # The tags go to the only waiter (Simulation._step's fair shares with one thread).
             tags = depth - dev.busy
-            tag_share = tags / 1
-            self._tag_carry += tag_share
-            self._tag_carry -= int(self._tag_carry)
-            self._shrink_tag_carry += tag_share
-            shrink_tags = int(self._shrink_tag_carry)
-            self._shrink_tag_carry -= shrink_tags
-            self.rejects_per_step += REJECT_SMOOTHING * (
-                self.step_queueing_rejects - self.rejects_per_step
-            )
+            _, shrink_tags = self._share_tags(tags, 1, True)
+            self._smooth_rejects()
             # shrink_worker: one entry per tag it may take, then it blocks on the next tag.
             k = max(min(tags, shrink_tags), 0)
             if k:

@@ -282,7 +282,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
                 self._skip(quiet)
                 n -= quiet
                 continue
-            bulk = self._drain_steps(n) if self.bulk_drain else 0
+            bulk = self._drain_steps(n) if self.bulk_drain and self.phase == IDLE_TAIL else 0
             if bulk:
                 n -= bulk
             else:
@@ -308,8 +308,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
 
     def _skip(self, k: int) -> None:
         """Record k quiet steps at once: the last row repeated with the clock advanced."""
-        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
-        self.step_queueing_rejects = 0
+        self._new_step_counts()
         self.step_latency = []
         self.step_stall = self.dt * 1e6 if self.phase in (ALLOC, REACCESS) else 0.0
         self.device.served = [0, 0, 0]
@@ -322,8 +321,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
     def _step(self) -> None:
         m = self.machine
         dt_us = self.dt * 1e6
-        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
-        self.step_queueing_rejects = 0
+        self._new_step_counts()
         self.step_latency = []
         self.step_stall = 0.0
         dev = self.device
@@ -360,13 +358,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
         # process and shrink_worker each get an equal share. Fractions carry over.
         tags = dev.free_tags
         waiters = int(kswapd_awake) + int(working) + int(shrinking)
-        tag_share = tags / waiters if waiters else 0.0
-        self._tag_carry += tag_share
-        fair = int(self._tag_carry)  # kswapd's whole tags this step
-        self._tag_carry -= fair
-        self._shrink_tag_carry += tag_share if shrinking else 0.0
-        shrink_tags = int(self._shrink_tag_carry)
-        self._shrink_tag_carry -= shrink_tags
+        fair, shrink_tags = self._share_tags(tags, waiters, shrinking)  # fair: kswapd's
         k_used = 0.0
         if kswapd_awake:
             target = m.high_pages - free - self.inflight
@@ -387,9 +379,7 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
         self._busy_cpus = (k_used + used) / dt_us
         # Rejected stores per step that queue the worker, smoothed over a few steps: reclaim
         # rejects a batch page by page, so they arrive spread out (see ShrinkWorker._requeued).
-        self.rejects_per_step += REJECT_SMOOTHING * (
-            self.step_queueing_rejects - self.rejects_per_step
-        )
+        self._smooth_rejects()
         if shrinking or self.shrinker == QUEUED:  # queued by a store rejected this step
             self._tag_quota = shrink_tags
             self._owner = SHRINKER
@@ -402,6 +392,29 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
         self.active_steps += 1
         self.t = self.steps * self.dt
         self._check_max_time()
+
+    def _new_step_counts(self) -> None:
+        """A step's stores and rejections start from zero."""
+        self.step_rejects = self.step_limit_rejects = self.step_stores = 0
+        self.step_queueing_rejects = 0
+
+    def _share_tags(self, tags: int, waiters: int, shrinking: bool) -> tuple[int, int]:
+        """The free tags shared by the waiting threads, fractions carried over: the whole tags of
+        one fair share (kswapd's), and shrink_worker's."""
+        tag_share = tags / waiters if waiters else 0.0
+        self._tag_carry += tag_share
+        fair = int(self._tag_carry)
+        self._tag_carry -= fair
+        self._shrink_tag_carry += tag_share if shrinking else 0.0
+        shrink_tags = int(self._shrink_tag_carry)
+        self._shrink_tag_carry -= shrink_tags
+        return fair, shrink_tags
+
+    def _smooth_rejects(self) -> None:
+        """The recent rate of rejected stores that queue the worker, with this step's."""
+        self.rejects_per_step += REJECT_SMOOTHING * (
+            self.step_queueing_rejects - self.rejects_per_step
+        )
 
     def _check_max_time(self) -> None:
         """max_time_s ends the run; `cut` records that it ended before the workload (and the
