@@ -13,6 +13,7 @@ from zswap_widgets.model.config import Config
 from zswap_widgets.model.scenario import to_code
 from zswap_widgets.model.simulation import simulate
 from zswap_widgets.widgets import Dashboard
+from zswap_widgets.widgets import downsample as ds
 from zswap_widgets.widgets.runs import off_baseline
 from zswap_widgets.widgets.view import bar_rows, published, run_view
 
@@ -113,7 +114,7 @@ def test_builds_at_t0_and_shows_the_run(small):
         assert fig.layout.height
     for name, mark in dash.charts.marks.items():
         if hasattr(mark, "x") and np.ndim(mark.x) == 1 and name != "band_labels":
-            assert len(mark.x) <= 2000, name
+            assert len(mark.x) <= ds.MAX_POINTS, name
 
 
 def test_every_control_reruns_and_shows_a_fresh_run(small):
@@ -383,3 +384,20 @@ def test_a_background_run_dims_the_charts_under_a_progress_bar(small):
     assert dash.config.alloc_mib == 256 and dash.run.config.alloc_mib == 256
     assert seen and seen == sorted(seen) and seen[-1] == 1.0
     assert_shows(dash, dash.config)
+
+
+def test_progress_reaches_the_page_only_while_the_overlay_shows(small):
+    """A run that ends before the overlay appears sends no progress message; once shown, the
+    bar starts where the run is."""
+    dash = Dashboard(small, debounce_s=0)
+    sent = []
+    dash.progress.observe(lambda c: sent.append(c["new"]), "value")
+    dash._show_progress(0.4)
+    assert sent == [] and dash.overlay.layout.display == "none"
+    dash._set_busy(True)
+    assert sent == [0.4]
+    dash._show_progress(0.6)
+    assert sent == [0.4, 0.6]
+    dash._set_busy(False)
+    dash._show_progress(0.8)
+    assert sent == [0.4, 0.6]

@@ -144,6 +144,7 @@ class Dashboard(w.VBox):
         self._ticking = False
         self._focus: tuple[int, int] | None = None  # (run, segment) zoomed on
         self._pending: tuple[Config, Config | None, str] | None = None
+        self._progress = 0.0  # the running job's progress, shown once the overlay is
 
         self.title = w.HTML(f"<h3 style='margin:2px 0'>{TITLE}</h3>")
         self.scale_line = w.HTML("")
@@ -332,6 +333,7 @@ class Dashboard(w.VBox):
         wanted = [config, off_baseline(config), *([compare] if compare else [])]
         missing = self.runner.missing(wanted)
         if missing:
+            self._progress = 0.0
             self.progress.value = 0
             self.progress_label.value = f"<i>simulating {len(missing)} run(s)…</i>"
         job = self.runner.start(
@@ -657,6 +659,7 @@ class Dashboard(w.VBox):
 
     def _set_busy(self, busy: bool) -> None:
         if busy:  # the overlay first: a page that sees the class sees the progress bar
+            self.progress.value = self._progress
             self.overlay.layout.display = "flex"
             self.add_class("zsw-busy")
         else:
@@ -664,7 +667,11 @@ class Dashboard(w.VBox):
             self.overlay.layout.display = "none"
 
     def _show_progress(self, fraction: float) -> None:
-        self.progress.value = fraction
+        """Move the progress bar, if it is shown: a run that ends before BUSY_AFTER_S sends the
+        page no progress message (each one costs the browser a repaint while the run computes)."""
+        self._progress = fraction
+        if self.overlay.layout.display == "flex":
+            self.progress.value = fraction
 
     # ------------------------------------------------------------------ running and drawing
     def _compare_config(self, config: Config) -> tuple[Config | None, str]:

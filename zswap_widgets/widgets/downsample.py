@@ -18,7 +18,12 @@ import math
 
 import numpy as np
 
-MAX_POINTS = 2000
+# The widest time chart (the pool's) has a plot area of about 1,300 px at a 1440 px page and a run
+# fills about 5/6 of its time axis: 600 buckets of two points are one bucket per ~2 px, as fine
+# as a 1.5 px line shows. More points cost the browser time on every redraw: bqplot re-renders a
+# line through a d3 transition that parses the old and the new SVG path, and builds an area path
+# too, so a knob change's repaint grows with the points of its 16 curves.
+MAX_POINTS = 1200
 
 
 def bucket_steps(n: int, max_points: int = MAX_POINTS) -> int:
