@@ -44,3 +44,22 @@ def test_zbud_cannot_pair_big_objects():
     a.store(np.arange(4), np.full(4, 2500))
     assert a.total_pages == 4
     assert not a.fits(np.array([3969]))[0] and a.fits(np.array([3968]))[0]
+
+
+def test_totals_after_frees_predict_free_one_without_freeing():
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(40, 4000, 3000)
+    pools = [Zsmalloc(3000, 4, rng), BuddyAllocator("zbud", 2, 3000)]
+    pools.append(BuddyAllocator("z3fold", 3, 3000))
+    for pool in pools:
+        pool.store(np.arange(3000), lengths)
+        before = pool.total_pages
+        order = rng.permutation(3000)[:2000]
+        predicted = pool.totals_after_frees(order)
+        assert pool.total_pages == before  # nothing freed
+        seen = []
+        for h in order.tolist():
+            pool.free_one(h)
+            seen.append(pool.total_pages)
+        np.testing.assert_array_equal(predicted, seen)
+        assert seen[-1] < before

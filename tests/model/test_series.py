@@ -72,3 +72,16 @@ def test_long_run_records_coarser_rows_that_add_up_to_the_fine_ones():
         else:
             np.testing.assert_array_equal(c[name], f[name][every - 1 :: every], err_msg=name)
     assert c["written_back_pages"][-1] == coarse.counters["written_back_pages"]
+
+
+def test_rows_added_as_a_block_record_as_single_steps_would():
+    a, b = SeriesRecorder(max_rows=16, block=8), SeriesRecorder(max_rows=16, block=8)
+    steps = np.array([step_row(i) for i in range(45)])
+    for row in steps:
+        a.add(tuple(row))
+    b.add(tuple(steps[0]))
+    b.add_rows(steps[1:30])  # across several blocks and a merge of the rows
+    b.add(tuple(steps[30]))
+    b.add_rows(steps[31:])
+    np.testing.assert_array_equal(a.rows(), b.rows())
+    assert a.every == b.every

@@ -60,6 +60,17 @@ _CLASS_OF_LENGTH = np.minimum(
 )
 
 
+def _nth_in_group(groups: np.ndarray) -> np.ndarray:
+    """For each element, how many earlier elements have the same group (0 for the first)."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(groups)])
+    nth = np.empty(len(groups), dtype=np.int64)
+    nth[order] = np.arange(len(groups)) - np.repeat(starts, sizes)
+    return nth
+
+
 def zsmalloc_class(length: int) -> int:
     """Index into the class table of the class an object of `length` bytes goes to."""
     return int(_CLASS_OF_LENGTH[length])
@@ -129,6 +140,14 @@ class Zsmalloc:
         if c % self._objs_list[b] == 0:  # the zspage that held it is now empty
             self.total_pages -= self._ppz_list[b]
         self.nr_objects -= 1
+
+    def totals_after_frees(self, handles: np.ndarray) -> np.ndarray:
+        """total_pages after each of the frees of `handles` (distinct, in order), as free_one
+        would leave it; nothing is freed."""
+        bins = self._bin[handles]
+        left = self._count[bins] - 1 - _nth_in_group(bins)  # objects left in the bin after it
+        freed = np.where(left % self._objs[bins] == 0, self._ppz[bins], 0)
+        return self.total_pages - np.cumsum(freed)
 
     def objects_per_page(self) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
@@ -216,6 +235,14 @@ class BuddyAllocator:
         else:
             self._list(pid)
         self.nr_objects -= 1
+
+    def totals_after_frees(self, handles: np.ndarray) -> np.ndarray:
+        """total_pages after each of the frees of `handles` (distinct, in order), as free_one
+        would leave it; nothing is freed."""
+        pids = self._page_of[handles]
+        objs = np.asarray(self._page_objs, dtype=np.int64)[pids]
+        emptied = objs - 1 - _nth_in_group(pids) == 0  # its page's last object
+        return self.total_pages - np.cumsum(emptied)
 
     def objects_per_page(self) -> np.ndarray:
         """Objects on every pool page in use (for the invariant tests)."""

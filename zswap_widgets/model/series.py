@@ -54,14 +54,23 @@ class SeriesRecorder:
 
     def add_quiet(self, row: tuple, k: int, first_step: int, dt: float) -> None:
         """k steps with the same row; step i's clock is i x dt, as the simulation's."""
+        done = 0
+        while done < k:  # a block at a time: k may be millions of steps
+            m = min(k - done, len(self._block))
+            rows = np.empty((m, len(SERIES)))
+            rows[:] = row
+            rows[:, 0] = (first_step + done + np.arange(m)) * dt
+            self.add_rows(rows)
+            done += m
+
+    def add_rows(self, rows: np.ndarray) -> None:
+        """Several steps' rows at once, as a (steps, len(SERIES)) array."""
         self._write_pending()
         block = self._block
         done = 0
-        while done < k:
-            m = min(k - done, len(block) - self._k)
-            rows = block[self._k : self._k + m]
-            rows[:] = row
-            rows[:, 0] = (first_step + done + np.arange(m)) * dt
+        while done < len(rows):
+            m = min(len(rows) - done, len(block) - self._k)
+            block[self._k : self._k + m] = rows[done : done + m]
             self._k += m
             done += m
             if self._k == len(block):
