@@ -75,12 +75,14 @@ class AllocatingProcess:
                 used += can * per_page
                 self.user_s += can * (per_page - self.cpu["fault"]) / 1e6
                 self.sys_s += can * self.cpu["fault"] / 1e6
+                free_now = free + m.min_pages - can  # only the process's pages changed
             else:
                 us, out_of_memory = self._reaccess(left, free)
                 used += us
                 if not out_of_memory:
                     break
-            if self.free_pages < m.low_pages:
+                free_now = self.free_pages
+            if free_now < m.low_pages:
                 self.kswapd_awake = True
         busy = used - carry_in + self.cpu_carry_us
         self.step_stall = max(self.dt * 1e6 - busy, 0.0)

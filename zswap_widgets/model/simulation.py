@@ -253,25 +253,27 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
         done = dev.complete(t)
         if not done:
             return
-        where = self.where
         latencies = self.step_latency
+        written = []  # the pages of the completed writes, on the device now
         for done_t, kind, pages, submit_t, owner in done:
             latencies.append(done_t - submit_t)
             k = len(pages)
             if kind == SWAPIN:
-                where[pages] = RAM
+                self.where[pages] = RAM
                 self.reading -= k
                 self.resident += k
                 self._lru_push(pages)
                 self.read_wait = 0
             else:
-                where[pages] = SWAP
+                written.append(pages)
                 self.on_swap += k
                 # A writeback of a service memcg's entry carries no process page but still
                 # held one swap-cache folio (see ShrinkWorker._writeback_entry).
                 self.inflight -= (k or 1) if kind == WRITEBACK else k
                 if owner == SHRINKER and kind == SWAPOUT:
                     self.shrinker_pages += 1
+        if written:
+            self.where[written[0] if len(written) == 1 else np.concatenate(written)] = SWAP
 
     # ------------------------------------------------------------------ the step
     def step(self, n: int = 1) -> None:
