@@ -4,9 +4,10 @@ repainted pool line, in headless Chromium against the app notebook served by Voi
     python benchmarks/bench_browser.py [--samples 9]
 
 Each sample presses ArrowRight once on the slider handle (a new value each time, so every sample
-re-runs the model; the dashboard's 0.1 s debounce is included, as a user would feel it) and
-times, in the page, from just before the key press to the first animation frame after the pool
-line's `d` attribute changed. Prints the median and all samples in ms. Target: at most 500 ms.
+re-runs the model; a change after a quiet moment runs at the kernel loop's next turn, see
+widgets/debounce.py) and times, in the page, from just before the key press to the first
+animation frame after the pool line's `d` attribute changed. The figure depends on the machine's
+load (the kernel, Voila and Chromium share its cores): compare trees in alternating runs. Prints the median and all samples in ms. Target: at most 500 ms.
 Needs Chromium (/usr/bin/chromium or $ZSWAP_CHROMIUM), playwright, voila and nbformat.
 """
 
