@@ -248,7 +248,9 @@ class SteadyDrain:
         self._owner = SHRINKER
         return steps, written, pages[:finished]
 
-    def _close_span(self, per_step: list[tuple[int, int, int, int, float]], written: list[int]):
+    def _close_span(
+        self, per_step: list[tuple[int, int, int, int, float]], written: list[int]
+    ) -> None:
         """Bring the state and the series up to date after a span of bulk steps: per step the
         requests served and completed, the entries written back so far, the pool's pages and
         the mean latency (ms, NaN if none completed); and the entries written back, in order."""

@@ -144,7 +144,7 @@ class Dashboard(w.VBox):
         self._ticking = False
         self._focus: tuple[int, int] | None = None  # (run, segment) zoomed on
         self._pending: tuple[Config, Config | None, str] | None = None
-        self._progress = 0.0  # the running job's progress, shown once the overlay is
+        self._progress = 0.0  # the running job's progress; the bar shows it with the overlay
 
         self.title = w.HTML(f"<h3 style='margin:2px 0'>{TITLE}</h3>")
         self.scale_line = w.HTML("")
