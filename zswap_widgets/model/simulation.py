@@ -30,6 +30,7 @@ from .allocators import make_allocator
 from .compressors import COMPRESSORS, PAGE_SIZE
 from .config import Config
 from .costs import COMPRESS_SLOWDOWN, CPU_COSTS, CPU_US
+from .cycles import PeriodicSkip
 from .device import SWAPIN, SWAPOUT, WRITEBACK, SwapDevice
 from .drain import SteadyDrain
 from .events import EventLog
@@ -66,7 +67,7 @@ from .zswap import ZswapPaths
 SERVICE_ENTRIES = 16  # zswap entries each non-empty service memcg holds before the run
 
 
-class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProcess):
+class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, PeriodicSkip, AllocatingProcess):
     """A zswap scenario that advances one time step at a time."""
 
     def __init__(self, config: Config | None = None) -> None:
@@ -226,6 +227,10 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
 
         self.recorder = SeriesRecorder()
         self.bulk_drain = True  # take the steady drain's steps in bulk (drain.py; exact)
+        self.skip_periods = True  # skip repeating periods of the allocation (cycles.py)
+        self.cycle_steps = 0  # steps skipped so (not in active_steps)
+        self._last_row: tuple = ()
+        self._cycle_reset()
         self.alloc_cpu = None  # (user_s, sys_s) when the allocation finished
         self._stage = 1 if self.enabled else 0
 
@@ -284,11 +289,16 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
                 self._skip(quiet)
                 n -= quiet
                 continue
-            bulk = self._drain_steps(n) if self.bulk_drain and self.phase == IDLE_TAIL else 0
+            if self.phase == IDLE_TAIL:
+                bulk = self._drain_steps(n) if self.bulk_drain else 0
+            else:
+                bulk = self._skip_cycles(n) if self.skip_periods else 0
             if bulk:
                 n -= bulk
             else:
                 self._step()
+                if self.skip_periods:
+                    self._observe_cycle()
                 n -= 1
 
     def _quiet_steps(self, n: int) -> int:
@@ -389,7 +399,9 @@ class Simulation(ZswapPaths, Reclaim, ShrinkWorker, SteadyDrain, AllocatingProce
         else:
             self._cpu_debt[SHRINKER] = 0.0
         self._advance_phase()
-        self.recorder.add(self._row())
+        row = self._row()
+        self._last_row = row
+        self.recorder.add(row)
         self.steps += 1
         self.active_steps += 1
         self.t = self.steps * self.dt
