@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from test_equivalence import _cases
 from test_fuzz import small_configs
 from traitlets import TraitError
+from twin_runs import assert_same_run, run_both
 
 from zswap_widgets import Config
 from zswap_widgets.model.scenario import to_code
@@ -28,32 +29,11 @@ RTOL = FLOAT_SUMS["user_s"]["rtol"]
 
 def _both(config: Config) -> tuple[Simulation, Simulation]:
     """The config run step by step and with periods skipped."""
-    sims = []
-    for skip in (False, True):
-        sim = Simulation(config)
-        sim.skip_periods = skip
-        sim.run()
-        sims.append(sim)
-    return sims[0], sims[1]
+    return run_both(config, "skip_periods")
 
 
 def _assert_same_run(a: Simulation, b: Simulation) -> None:
-    ra, rb = a.result(), b.result()
-    assert ra.counters == rb.counters
-    assert (ra.elapsed_s, ra.cut, ra.alloc_end_s, ra.drain_end_s) == (
-        rb.elapsed_s,
-        rb.cut,
-        rb.alloc_end_s,
-        rb.drain_end_s,
-    )
-    np.testing.assert_allclose((rb.user_s, rb.sys_s), (ra.user_s, ra.sys_s), rtol=RTOL, atol=0)
-    assert ra.stages == rb.stages
-    assert ra.events == rb.events
-    for name, values in ra.series.items():
-        if name in FLOAT_SUMS:
-            np.testing.assert_allclose(rb.series[name], values, err_msg=name, **FLOAT_SUMS[name])
-        else:
-            np.testing.assert_array_equal(rb.series[name], values, err_msg=name)
+    assert_same_run(a, b, FLOAT_SUMS)
 
 
 CONFIGS = {

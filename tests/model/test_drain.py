@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from test_fuzz import small_configs
+from twin_runs import assert_same_run, run_both
 
 from zswap_widgets import Config
 from zswap_widgets.analysis import traces
@@ -25,29 +26,7 @@ QUARTER = Config().scaled(0.25)
 
 def _both(config: Config) -> tuple[Simulation, Simulation]:
     """The config run step by step and with the bulk drain."""
-    sims = []
-    for bulk in (False, True):
-        sim = Simulation(config)
-        sim.bulk_drain = bulk
-        sim.run()
-        sims.append(sim)
-    return sims[0], sims[1]
-
-
-def _assert_same_run(a: Simulation, b: Simulation) -> None:
-    ra, rb = a.result(), b.result()
-    assert ra.counters == rb.counters
-    assert (ra.elapsed_s, ra.user_s, ra.sys_s, ra.cut) == (
-        rb.elapsed_s,
-        rb.user_s,
-        rb.sys_s,
-        rb.cut,
-    )
-    assert (ra.alloc_end_s, ra.drain_end_s) == (rb.alloc_end_s, rb.drain_end_s)
-    assert ra.stages == rb.stages
-    assert ra.events == rb.events
-    for name, values in ra.series.items():
-        np.testing.assert_array_equal(rb.series[name], values, err_msg=name)
+    return run_both(config, "bulk_drain")
 
 
 def _quarter(**changes) -> Config:
@@ -77,7 +56,7 @@ def _quarter(**changes) -> Config:
 )
 def test_bulk_drain_equals_step_by_step(config):
     a, b = _both(config)
-    _assert_same_run(a, b)
+    assert_same_run(a, b)
 
 
 def test_the_default_drain_is_taken_in_bulk():
@@ -141,4 +120,4 @@ def _may_drain(c: Config) -> bool:
 def test_bulk_drain_equals_step_by_step_for_random_configs(config):
     a, b = _both(config)
     event("bulk steps" if b.bulk_steps else "no bulk step")
-    _assert_same_run(a, b)
+    assert_same_run(a, b)
