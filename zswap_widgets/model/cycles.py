@@ -128,7 +128,8 @@ class PeriodicSkip:
                 requests.append(
                     (served, int(pages[0]) - top, k, round(t0 / dt) - now, start, owner)
                 )
-        if np.isin(self.where[self._lowest_in_motion() : top], (POOL, ZEROMAP)).any():
+        lo = min([top, *(top + r[1] for r in requests)] + ([first] if len(lru) else []))
+        if np.isin(self.where[lo:top], (POOL, ZEROMAP)).any():
             return None  # a stored page among them: not a run of pages moved by number
         return (len(lru) and first - top, tuple(requests))
 
@@ -172,7 +173,6 @@ class PeriodicSkip:
             next_page=self.next_page,
             cnt=dict(self.cnt),
             on_swap=self.on_swap,
-            growing=self._growing(),
             user_s=self.user_s,
             sys_s=self.sys_s,
             events=(len(self.events.items), dict(self.events._counts)),
@@ -193,21 +193,13 @@ class PeriodicSkip:
             return
         self._period = dict(
             trial,
+            start_cnt=trial["cnt"],
+            start_on_swap=trial["on_swap"],
             pages=self.next_page - trial["next_page"],
-            cnt_growth={k: v - trial["cnt"][k] for k, v in self.cnt.items()},
-            on_swap_growth=self.on_swap - trial["on_swap"],
-            growth={c: v - trial["growing"][c] for c, v in self._growing().items()},
+            cnt={k: v - trial["cnt"][k] for k, v in self.cnt.items()},
+            on_swap=self.on_swap - trial["on_swap"],
             rows=np.array(trial["rows"], dtype=np.float64),
         )
-
-    def _growing(self) -> dict[str, int]:
-        """The row columns that grow from period to period (the others repeat), now."""
-        cnt = self.cnt
-        return {
-            "swapped_pages": self.on_swap,
-            "lru_rotations": cnt["model_only_lru_rotations"],
-            **{k: cnt[k] for k in ("written_back_pages", "pool_limit_hit", "zswpout", "pswpout")},
-        }
 
     def _skip_cycles(self, n: int) -> int:
         """Take whole periods of up to n steps at once; returns the steps taken (0: none)."""
@@ -238,10 +230,22 @@ class PeriodicSkip:
         once = p["rows"]
         rows = np.tile(once, (m, 1))
         rows[:, COL["t_s"]] = (self.steps + np.arange(steps)) * dt
-        for column, now in self._growing().items():
+        growing = {  # row column: (counter, its value at the period's start, its value now)
+            "swapped_pages": (p["on_swap"], p["start_on_swap"], self.on_swap),
+            "lru_rotations": ("model_only_lru_rotations",),
+            "written_back_pages": ("written_back_pages",),
+            "pool_limit_hit": ("pool_limit_hit",),
+            "zswpout": ("zswpout",),
+            "pswpout": ("pswpout",),
+        }
+        for column, spec in growing.items():
+            if len(spec) == 1:
+                name = spec[0]
+                spec = (p["cnt"][name], p["start_cnt"][name], self.cnt[name])
+            grow, start, now = spec
             c = COL[column]
-            within = np.tile(once[:, c] - p["growing"][column], m)  # since its period's start
-            rows[:, c] = within + np.repeat(now + p["growth"][column] * np.arange(m), period)
+            within = np.tile(once[:, c] - start, m)  # since the start of its period
+            rows[:, c] = within + np.repeat(now + grow * np.arange(m), period)
         # The pages: those in motion move on; those they leave behind are on the device.
         lo, top = self._lowest_in_motion(), self.next_page
         moved = self.where[lo:top].copy()
@@ -249,8 +253,8 @@ class PeriodicSkip:
         self.where[lo : lo + shift] = SWAP
         self.lru[self.lru_head : self.lru_tail] += shift
         self.next_page += shift
-        self.on_swap += m * p["on_swap_growth"]
-        for k, v in p["cnt_growth"].items():
+        self.on_swap += m * p["on_swap"]
+        for k, v in p["cnt"].items():
             self.cnt[k] += m * v
         latency = dev.latency
         dev.writes = deque(

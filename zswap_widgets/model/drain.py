@@ -275,6 +275,7 @@ class SteadyDrain:
         self.stored -= w
         self.inflight += w - int(after[-1])
         self.on_swap += int(after[-1])
+        self.device.busy += w - int(after[-1])
         self.shrinker_pages = int(shrinker_pages[-1])
         self.steps += n
         self.t = self.steps * self.dt
